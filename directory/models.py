@@ -1,0 +1,196 @@
+from typing import ClassVar
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+TIME_ZONE_CHOICES = [(key, key.replace("_", " ")) for key in sorted(available_timezones())]
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> "User":
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> "User":
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person with an account. Logs in with an e-mail address, never a username."""
+
+    class Role(models.TextChoices):
+        CLIENT = "client", _("I am looking for support")
+        SPECIALIST = "specialist", _("I am a mental-health specialist")
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("e-mail address"), unique=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CLIENT)
+
+    USERNAME_FIELD = "email"  # type: ignore[misc]
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects = UserManager()  # type: ignore[misc,assignment]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"user #{self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        return self.first_name or str(_("Member"))
+
+    @property
+    def is_specialist(self) -> bool:
+        return self.role == self.Role.SPECIALIST
+
+
+class Taxonomy(models.Model):
+    """A curated list entry: a specialty, an approach or a language."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Specialty(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name_plural = "specialties"
+
+
+class Approach(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        pass
+
+
+class Language(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        pass
+
+
+class SpecialistQuerySet(models.QuerySet["Specialist"]):
+    def listed(self) -> "SpecialistQuerySet":
+        """Profiles the public may see: published ones only."""
+        return self.filter(status=Specialist.Status.PUBLISHED)
+
+    def offering_free_consultations(self) -> "SpecialistQuerySet":
+        return self.listed().filter(offers_free_consultation=True)
+
+
+class Specialist(models.Model):
+    """A specialist's public profile. Only published profiles appear anywhere public."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Pending review")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Changes requested")
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="specialist"
+    )
+    slug = models.SlugField(max_length=80, unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    rejection_reason = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    name = models.CharField(_("full name"), max_length=120)
+    photo = models.ImageField(upload_to="specialists/", blank=True)
+    titles = models.CharField(
+        _("professional titles"),
+        max_length=200,
+        help_text=_("For example: Registered Psychotherapist, Art Therapist"),
+    )
+    license_number = models.CharField(_("license / registration number"), max_length=80, blank=True)
+    license_body = models.CharField(_("licensing body"), max_length=160, blank=True)
+    license_verified_at = models.DateTimeField(null=True, blank=True)
+    years_experience = models.PositiveSmallIntegerField(_("years of experience"), default=0)
+    specialties = models.ManyToManyField(Specialty, related_name="specialists", blank=True)
+    approaches = models.ManyToManyField(Approach, related_name="specialists", blank=True)
+    languages = models.ManyToManyField(Language, related_name="specialists", blank=True)
+    offers_online = models.BooleanField(_("offers online sessions"), default=True)
+    offers_in_person = models.BooleanField(_("offers in-person sessions"), default=False)
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    fees = models.CharField(
+        max_length=160, blank=True, help_text=_("For example: 120-150 CAD per 50-minute session")
+    )
+    education = models.TextField(blank=True)
+    intro = models.CharField(_("short introduction"), max_length=200, blank=True)
+    bio = models.TextField(_("biography (Markdown)"), blank=True)
+    bio_html = models.TextField(editable=False, blank=True)
+    offers_free_consultation = models.BooleanField(
+        _("offers a free 30-minute consultation"), default=True
+    )
+    video_url = models.URLField(_("video introduction URL"), blank=True)
+    meeting_link = models.URLField(
+        _("meeting link for video consultations"),
+        blank=True,
+        help_text=_("Shared with clients only in their booking confirmation."),
+    )
+    # Denormalized words for search (name, titles, specialties, approaches, bio),
+    # rebuilt by directory.profiles whenever any of them changes.
+    search_document = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SpecialistQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["status", "offers_free_consultation"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(rejection_reason=""),
+                name="specialist_rejection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(years_experience__lte=80), name="specialist_years_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:profile", kwargs={"slug": self.slug})
+
+    @property
+    def is_listed(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def location(self) -> str:
+        return ", ".join(part for part in (self.city, self.region, self.country) if part)
