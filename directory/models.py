@@ -158,6 +158,9 @@ class Specialist(models.Model):
         blank=True,
         help_text=_("Shared with clients only in their booking confirmation."),
     )
+    # Maintained by bookings (which may import directory, never the reverse) so that search
+    # can filter and sort by availability without reading every calendar.
+    next_free_slot_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     # Denormalized words for search (name, titles, specialties, approaches, bio),
     # rebuilt by directory.profiles whenever any of them changes.
     search_document = models.TextField(editable=False, blank=True)

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
-from directory import accounts
+from directory import accounts, sections
 from directory.access import CREATE_PROFILE, AuthenticatedHttpRequest, login_prompt_required
 from directory.forms import DeleteAccountForm
 from directory.models import Specialist
@@ -65,7 +65,8 @@ class SpecialistListView(ListView):
 
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
     specialist = get_object_or_404(Specialist.objects.listed(), slug=slug)
-    return render(request, "directory/profile.html", {"specialist": specialist})
+    context = {"specialist": specialist, "sections": sections.sections_for(specialist, request)}
+    return render(request, "directory/profile.html", context)
 
 
 @login_prompt_required(CREATE_PROFILE)
