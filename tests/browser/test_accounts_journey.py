@@ -16,7 +16,7 @@ def test_a_newcomer_signs_up_verifies_their_email_and_logs_in(page):
     page.goto("/")
     page.get_by_role("link", name="Sign up").first.click()
     page.get_by_label("Email").fill("newcomer@example.com")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_label("I am looking for support").check()
     page.get_by_role("button", name=re.compile("Sign Up", re.I)).click()
