@@ -85,3 +85,12 @@ def test_static_files_are_shipped_not_fetched_from_a_cdn(client):
 
     assert "/static/css/site.css" in content
     assert "https://" not in content.split("<body>")[0]
+
+
+def test_the_server_error_page_renders_without_a_request_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+
+    assert "Something went wrong on our side" in html
+    assert "988" in html
