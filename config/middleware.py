@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 
 class InvalidFormStatusMiddleware:
@@ -27,4 +28,21 @@ class InvalidFormStatusMiddleware:
             and form.errors
         ):
             response.status_code = 400
+        return response
+
+
+class PrivatePagesNoStoreMiddleware:
+    """Pages served to a logged-in person may show personal data: never store them.
+
+    Shared computers and back-button caches must not reveal that someone sought help.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "directory",
     "bookings",
+    "content",
+    "messaging",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "config.middleware.InvalidFormStatusMiddleware",
+    "config.middleware.PrivatePagesNoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
