@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "messaging.context_processors.inbox",
             ],
         },
     },
@@ -149,6 +151,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE["content-relink-changed-profiles"] = {
+    "task": "content.recompute_changed_profiles",
+    "schedule": 300.0,  # profile edits reach their relevant articles within five minutes
+}
+CELERY_BEAT_SCHEDULE["content-relink-all-nightly"] = {
+    "task": "content.recompute_all_links",
+    "schedule": crontab(hour=3, minute=15),
+}
 
 AUTH_USER_MODEL = "directory.User"
 AUTHENTICATION_BACKENDS = [

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("", include((directory_urls.directory_patterns, "directory"))),
     path("", include("bookings.urls")),
+    path("", include("content.urls")),
+    path("", include("messaging.urls")),
 ]
 
 if settings.DEBUG:

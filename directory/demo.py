@@ -7,6 +7,7 @@ account shares one password hash, and the few generated photos are reused.
 import io
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,8 +18,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
-from directory import markdown
-from directory.models import Approach, Language, Specialist, Specialty, User
+from directory import markdown, promotions, search
+from directory.models import Approach, Language, Promotion, Specialist, Specialty, User
 from directory.profiles import search_document_for
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed by `make run`, demo data only
@@ -193,6 +194,7 @@ def seed_people() -> User:
             approaches=[a.name for a in leanne.approaches.all()],
         )
         leanne.save(update_fields=["search_document"])
+        search.reindex(specialist_ids=[leanne.pk])
     return owner
 
 
@@ -304,7 +306,26 @@ def seed_specialists(*, total: int, rng_seed: int = 2026) -> DemoResult:
             ),
             batch_size=5000,
         )
+    search.reindex(specialist_ids=[profile.pk for profile in profiles])
     return DemoResult(created_specialists=missing, total_specialists=existing + missing)
+
+
+@transaction.atomic
+def seed_promotions(*, admin: User, count: int = 6) -> int:
+    """A few listings featured for the coming month, once (kept if they already exist)."""
+    if Promotion.objects.exists():
+        return 0
+    today = timezone.localdate()
+    chosen = list(Specialist.objects.offering_free_consultations().order_by("pk")[1 : count + 1])
+    for specialist in chosen:
+        promotions.promote(
+            specialist=specialist,
+            starts_on=today,
+            ends_on=today + timedelta(days=30),
+            actor=admin,
+            note="Demo promotion",
+        )
+    return len(chosen)
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
@@ -318,6 +339,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
 def seed(*, specialists: int, stdout) -> None:  # type: ignore[no-untyped-def]
     seed_people()
     result = seed_specialists(total=specialists)
+    seed_promotions(admin=User.objects.get(email=ADMIN_EMAIL))
     stdout.write(
         f"Directory: {result.total_specialists} specialists "
         f"({result.created_specialists} new). Media in {settings.MEDIA_ROOT}"

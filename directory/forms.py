@@ -1,8 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import User
+from directory import photos
+from directory.models import Specialist, User
 
 
 class SignupRoleForm(forms.Form):
@@ -38,3 +41,103 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That password is not right."))
         return password
+
+
+class ProfileForm(forms.ModelForm):
+    """The fields a specialist fills in. Status, owner, slug and promotion are not among them,
+    so posting them changes nothing."""
+
+    photo_upload = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, up to 8 MB. A friendly, recent headshot works best."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    video_url = forms.URLField(
+        label=_("Video introduction URL"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("A YouTube or Vimeo link to a short introduction, if you have one."),
+    )
+    meeting_link = forms.URLField(
+        label=_("Meeting link for video consultations"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Shared with clients only in their booking confirmation."),
+    )
+
+    class Meta:
+        model = Specialist
+        fields = [
+            "name",
+            "titles",
+            "license_number",
+            "license_body",
+            "years_experience",
+            "specialties",
+            "approaches",
+            "languages",
+            "offers_online",
+            "offers_in_person",
+            "city",
+            "region",
+            "country",
+            "time_zone",
+            "fees",
+            "education",
+            "intro",
+            "bio",
+            "offers_free_consultation",
+            "video_url",
+            "meeting_link",
+        ]
+        widgets = {
+            "specialties": forms.CheckboxSelectMultiple,
+            "approaches": forms.CheckboxSelectMultiple,
+            "languages": forms.CheckboxSelectMultiple,
+            "bio": forms.Textarea(attrs={"rows": 12}),
+            "education": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "bio": _(
+                "Markdown is welcome: **bold**, *italics*, lists and links. "
+                "Scripts and images are removed."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.processed_photo: photos.ProcessedPhoto | None = None
+        self.fields["bio"].widget.attrs["maxlength"] = "10000"
+
+    def clean_education(self) -> str:
+        education = self.cleaned_data["education"]
+        if len(education) > 2_000:
+            raise forms.ValidationError(_("Please keep your education under 2,000 characters."))
+        return education
+
+    def clean_bio(self) -> str:
+        bio = self.cleaned_data["bio"]
+        if len(bio) > 10_000:
+            raise forms.ValidationError(_("Please keep your biography under 10,000 characters."))
+        return bio
+
+    def clean_photo_upload(self) -> Any:
+        upload = self.cleaned_data.get("photo_upload")
+        if upload:
+            try:
+                self.processed_photo = photos.process(upload=upload, size=upload.size)
+            except photos.PhotoError as error:
+                raise forms.ValidationError(str(error)) from None
+        return upload
+
+
+class RejectForm(forms.Form):
+    """The reason an admin gives when a profile needs changes (e-mailed to the specialist)."""
+
+    reason = forms.CharField(
+        label=_("What should the specialist change?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+    )

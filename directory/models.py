@@ -3,6 +3,7 @@ from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -124,6 +125,8 @@ class Specialist(models.Model):
 
     name = models.CharField(_("full name"), max_length=120)
     photo = models.ImageField(upload_to="specialists/", blank=True)
+    # The small square used on cards; made from the same upload by directory.photos.
+    photo_thumbnail = models.ImageField(upload_to="specialists/", blank=True, editable=False)
     titles = models.CharField(
         _("professional titles"),
         max_length=200,
@@ -164,6 +167,18 @@ class Specialist(models.Model):
     # Denormalized words for search (name, titles, specialties, approaches, bio),
     # rebuilt by directory.profiles whenever any of them changes.
     search_document = models.TextField(editable=False, blank=True)
+    # PostgreSQL only: the weighted tsvector of the fields above, GIN-indexed by migration 0005
+    # and kept current by directory.search.reindex(). Stays empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -173,6 +188,12 @@ class Specialist(models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["status", "offers_free_consultation"]),
+            # The default order of the directory, so that page 1 of 50,000 reads 20 rows.
+            models.Index(
+                fields=["-offers_free_consultation", "next_free_slot_at", "id"],
+                condition=models.Q(status="published"),
+                name="specialist_listing_order",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -197,3 +218,59 @@ class Specialist(models.Model):
     @property
     def location(self) -> str:
         return ", ".join(part for part in (self.city, self.region, self.country) if part)
+
+
+class Promotion(models.Model):
+    """A listing an admin features for a date range (both days included).
+
+    Only specialists who are published and offer a free consultation are shown as featured;
+    see directory.promotions.
+    """
+
+    specialist = models.ForeignKey(Specialist, on_delete=models.CASCADE, related_name="promotions")
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    note = models.CharField(
+        _("internal note"), max_length=200, blank=True, help_text=_("Never shown to visitors.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "pk"]
+        indexes = [models.Index(fields=["starts_on", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="promotion_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"promotion #{self.pk}"
+
+
+class PromotionChange(models.Model):
+    """Who changed which promotion, when, and how: an append-only log."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        DELETED = "deleted", _("Deleted")
+
+    promotion_id_at_change = models.PositiveBigIntegerField(_("promotion"))
+    specialist = models.ForeignKey(
+        Specialist, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    details = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} promotion #{self.promotion_id_at_change}"

@@ -1,9 +1,55 @@
-"""Building and changing specialist profiles."""
+"""Building and changing specialist profiles: create, edit, submit for review.
 
-from collections.abc import Iterable
+States: draft -> pending review -> published, or rejected with a reason (see
+directory.moderation). Only published profiles appear anywhere public.
 
-from directory import markdown
-from directory.models import Specialist
+Editing a published profile: it stays published and the changes show at once, except
+for the facts clients rely on to trust a specialist (name, professional titles, license
+number and licensing body). Changing any of those sends the profile back to review, hidden
+until an admin approves it again, and a changed license loses its verification.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from directory import markdown, search
+from directory.models import Specialist, User
+from directory.photos import ProcessedPhoto
+
+# What a specialist may set themselves; status, owner, slug and review fields are not here.
+EDITABLE_FIELDS = (
+    "name",
+    "titles",
+    "license_number",
+    "license_body",
+    "years_experience",
+    "offers_online",
+    "offers_in_person",
+    "city",
+    "region",
+    "country",
+    "time_zone",
+    "fees",
+    "education",
+    "intro",
+    "bio",
+    "offers_free_consultation",
+    "video_url",
+    "meeting_link",
+)
+RELATED_FIELDS = ("specialties", "approaches", "languages")
+REVIEWED_FIELDS = ("name", "titles", "license_number", "license_body")
+LICENSE_FIELDS = ("license_number", "license_body")
+
+
+class ProfileError(Exception):
+    """A profile rule was broken; the message is safe to show to the specialist."""
 
 
 def search_document_for(
@@ -24,3 +70,130 @@ def refresh_derived_fields(specialist: Specialist) -> None:
         approaches=[a.name for a in specialist.approaches.all()],
     )
     specialist.save(update_fields=["bio_html", "search_document", "updated_at"])
+    search.reindex(specialist_ids=[specialist.pk])
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:60].strip("-") or "specialist"
+    if not Specialist.objects.filter(slug=base).exists():
+        return base
+    return f"{base}-{get_random_string(6, 'abcdefghjkmnpqrstuvwxyz23456789')}"
+
+
+def _apply(specialist: Specialist, data: Mapping[str, Any], photo: ProcessedPhoto | None) -> None:
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            setattr(specialist, name, data[name])
+    if photo is not None:
+        specialist.photo.save("photo.jpg", photo.profile, save=False)
+        specialist.photo_thumbnail.save("photo-card.jpg", photo.card, save=False)
+
+
+def _set_related(specialist: Specialist, data: Mapping[str, Any]) -> None:
+    for name in RELATED_FIELDS:
+        if name in data:
+            getattr(specialist, name).set(data[name])
+
+
+@transaction.atomic
+def create_profile(
+    *, owner: User, data: Mapping[str, Any], photo: ProcessedPhoto | None = None
+) -> Specialist:
+    """Create `owner`'s profile as a draft; the owner becomes a specialist.
+
+    Nothing is public until an admin approves it. Raises ProfileError if the owner
+    already has a profile.
+    """
+    if Specialist.objects.filter(owner=owner).exists():
+        raise ProfileError(_("You already have a profile."))
+    specialist = Specialist(owner=owner, status=Specialist.Status.DRAFT)
+    _apply(specialist, data, photo)
+    specialist.slug = _unique_slug(specialist.name)
+    try:
+        with transaction.atomic():
+            specialist.save()
+    except IntegrityError:
+        # Two tabs creating at once, or the same slug picked in between.
+        raise ProfileError(_("Your profile could not be saved. Please try again.")) from None
+    _set_related(specialist, data)
+    refresh_derived_fields(specialist)
+    if owner.role != User.Role.SPECIALIST:
+        owner.role = User.Role.SPECIALIST
+        owner.save(update_fields=["role"])
+    return specialist
+
+
+@transaction.atomic
+def update_profile(
+    *, specialist: Specialist, data: Mapping[str, Any], photo: ProcessedPhoto | None = None
+) -> bool:
+    """Save the owner's changes. Returns True when they sent a published profile back to review.
+
+    See the module docstring for which changes need a new review.
+    """
+    locked = Specialist.objects.select_for_update().get(pk=specialist.pk)
+    before = {name: getattr(locked, name) for name in REVIEWED_FIELDS}
+    _apply(locked, data, photo)
+    changed = {name for name in REVIEWED_FIELDS if getattr(locked, name) != before[name]}
+    back_to_review = locked.status == Specialist.Status.PUBLISHED and bool(changed)
+    if back_to_review:
+        locked.status = Specialist.Status.PENDING
+        locked.submitted_at = timezone.now()
+    if changed & set(LICENSE_FIELDS):
+        locked.license_verified_at = None
+    locked.save()
+    _set_related(locked, data)
+    refresh_derived_fields(locked)
+    specialist.refresh_from_db()
+    return back_to_review
+
+
+def reviewed_field_labels() -> list[str]:
+    fields = [Specialist._meta.get_field(name) for name in REVIEWED_FIELDS]
+    return [str(field.verbose_name) for field in fields if hasattr(field, "verbose_name")]
+
+
+def missing_for_review(specialist: Specialist) -> list[str]:
+    """What a profile still needs before it can be reviewed, in words for the owner."""
+    missing = []
+    if not specialist.name.strip():
+        missing.append(_("your full name"))
+    if not specialist.titles.strip():
+        missing.append(_("your professional titles"))
+    if not specialist.specialties.exists():
+        missing.append(_("at least one specialty"))
+    if not specialist.languages.exists():
+        missing.append(_("at least one language"))
+    if not specialist.bio.strip():
+        missing.append(_("a biography"))
+    if not (specialist.offers_online or specialist.offers_in_person):
+        missing.append(_("a session format (online or in person)"))
+    return missing
+
+
+@transaction.atomic
+def submit_for_review(*, specialist: Specialist) -> Specialist:
+    """Send a draft or rejected profile to the moderation queue.
+
+    Raises ProfileError when it is already pending or published, or still incomplete.
+    """
+    if specialist.status in (Specialist.Status.PENDING, Specialist.Status.PUBLISHED):
+        raise ProfileError(_("Your profile is already with us; there is nothing to submit."))
+    missing = missing_for_review(specialist)
+    if missing:
+        raise ProfileError(
+            _("Before we can review your profile, please add: %(missing)s.")
+            % {"missing": ", ".join(missing)}
+        )
+    claimed = Specialist.objects.filter(
+        pk=specialist.pk, status__in=[Specialist.Status.DRAFT, Specialist.Status.REJECTED]
+    ).update(
+        status=Specialist.Status.PENDING,
+        submitted_at=timezone.now(),
+        rejection_reason="",
+        updated_at=timezone.now(),
+    )
+    if not claimed:
+        raise ProfileError(_("Your profile is already with us; there is nothing to submit."))
+    specialist.refresh_from_db()
+    return specialist

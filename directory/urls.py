@@ -10,7 +10,9 @@ urlpatterns = [
 ]
 
 directory_patterns = [
-    path("specialists/", views.SpecialistListView.as_view(), name="search"),
+    path("specialists/", views.search_page, name="search"),
     path("specialists/<slug:slug>/", views.profile, name="profile"),
     path("profile/", views.profile_edit, name="profile_edit"),
+    path("profile/preview/", views.profile_preview, name="profile_preview"),
+    path("profile/submit/", views.profile_submit, name="profile_submit"),
 ]

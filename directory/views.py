@@ -4,15 +4,15 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
-from django.views.generic import ListView
+from django.views.decorators.http import require_http_methods, require_POST
 
-from directory import accounts, sections
+from directory import accounts, profiles, promotions, search, sections, sharing
 from directory.access import CREATE_PROFILE, AuthenticatedHttpRequest, login_prompt_required
-from directory.forms import DeleteAccountForm
-from directory.models import Specialist
+from directory.forms import DeleteAccountForm, ProfileForm
+from directory.models import Specialist, SpecialistQuerySet
 
 
 class ConfirmEmailView(allauth_views.ConfirmEmailView):
@@ -26,7 +26,9 @@ class ConfirmEmailView(allauth_views.ConfirmEmailView):
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "directory/home.html")
+    return render(
+        request, "directory/home.html", {"featured": promotions.home_page(now=timezone.now())}
+    )
 
 
 def crisis(request: HttpRequest) -> HttpResponse:
@@ -54,21 +56,164 @@ def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "account/delete.html", {"form": form})
 
 
-class SpecialistListView(ListView):
-    template_name = "directory/search.html"
-    context_object_name = "specialists"
-    paginate_by = 20
+def search_page(request: HttpRequest) -> HttpResponse:
+    """The directory: the URL holds the whole search, so it can be shared and bookmarked."""
+    parsed = search.parse(request.GET)
+    options = search.load_options()
+    results = search.find(parsed, options=options, now=timezone.now())
+    page = results.page
+    context = {
+        "results": results,
+        "search": parsed,
+        "options": options,
+        "page_obj": page,
+        "availability_choices": [
+            (3, _("the next 3 days")),
+            (7, _("a week")),
+            (14, _("two weeks")),
+            (30, _("a month")),
+        ],
+        "sorts": [
+            (search.SORT_RELEVANCE, _("Best match")),
+            (search.SORT_SOONEST, _("Soonest availability")),
+        ],
+        "removals": _filter_removals(parsed, options),
+        "page_links": {
+            "previous": parsed.querystring(page=page.previous_page_number())
+            if page.has_previous()
+            else "",
+            "next": parsed.querystring(page=page.next_page_number()) if page.has_next() else "",
+        },
+    }
+    return render(request, "directory/search.html", context)
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return Specialist.objects.listed().prefetch_related("specialties")
+
+def _filter_removals(parsed: search.Search, options: search.Options) -> list[tuple[str, str]]:
+    """For each narrowing part of a search, its label and the search without it."""
+    names = {
+        "specialty": ("specialties", parsed.specialty),
+        "approach": ("approaches", parsed.approach),
+        "language": ("languages", parsed.language),
+    }
+    removals = []
+    if parsed.q:
+        removals.append((_("“%(q)s”") % {"q": parsed.q}, parsed.querystring(q="", page=None)))
+    for name, value in parsed.filters.items():
+        if name in names:
+            option = options.find(*names[name])
+            label = option.name if option else value
+        elif name == "format":
+            label = _("Online") if value == "online" else _("In person")
+        elif name == "free_consultation":
+            label = _("Free consultation")
+        elif name == "available_within":
+            label = _("Free within %(days)s days") % {"days": value}
+        else:
+            label = value
+        removals.append((label, parsed.querystring(**{name: None, "page": None})))
+    return removals
+
+
+def _profile_context(request: HttpRequest, specialist: Specialist) -> dict[str, object]:
+    url = request.build_absolute_uri(specialist.get_absolute_url())
+    photo_url = request.build_absolute_uri(specialist.photo.url) if specialist.photo else ""
+    specialties = [s.name for s in specialist.specialties.all()]
+    title = _("%(name)s, %(titles)s") % {"name": specialist.name, "titles": specialist.titles}
+    return {
+        "specialist": specialist,
+        "page_url": url,
+        "photo_url": photo_url,
+        "share_title": title,
+        "share_links": sharing.share_links(url=url, title=title),
+        "json_ld": sharing.json_ld(
+            specialist=specialist, url=url, photo_url=photo_url, specialties=specialties
+        ),
+    }
+
+
+def _profile_queryset() -> SpecialistQuerySet:
+    return Specialist.objects.prefetch_related("specialties", "approaches", "languages")
 
 
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
-    specialist = get_object_or_404(Specialist.objects.listed(), slug=slug)
-    context = {"specialist": specialist, "sections": sections.sections_for(specialist, request)}
+    specialist = get_object_or_404(_profile_queryset().listed(), slug=slug)
+    context = _profile_context(request, specialist)
+    context["sections"] = sections.sections_for(specialist, request)
     return render(request, "directory/profile.html", context)
 
 
+@never_cache
 @login_prompt_required(CREATE_PROFILE)
-def profile_edit(request: HttpRequest) -> HttpResponse:
-    return render(request, "directory/profile_edit.html")
+def profile_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The owner's profile as the public would see it, whatever its state."""
+    specialist = get_object_or_404(_profile_queryset(), owner=request.user)
+    context = _profile_context(request, specialist)
+    context.update(sections=[], preview=True)
+    return render(request, "directory/profile.html", context)
+
+
+@never_cache
+@login_prompt_required(CREATE_PROFILE)
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Create the profile (the person becomes a specialist) or edit it."""
+    specialist = Specialist.objects.filter(owner=request.user).first()
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=specialist)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                if specialist is None:
+                    specialist = profiles.create_profile(
+                        owner=request.user, data=form.cleaned_data, photo=form.processed_photo
+                    )
+                    messages.success(
+                        request,
+                        _(
+                            "Your profile is saved as a draft. "
+                            "Preview it, then submit it for review."
+                        ),
+                    )
+                else:
+                    back_to_review = profiles.update_profile(
+                        specialist=specialist, data=form.cleaned_data, photo=form.processed_photo
+                    )
+                    if back_to_review:
+                        messages.warning(
+                            request,
+                            _(
+                                "Saved. Because your name, titles or license changed, your profile "
+                                "is hidden until we have reviewed it again (usually within a day)."
+                            ),
+                        )
+                    else:
+                        messages.success(request, _("Your profile is saved."))
+            except profiles.ProfileError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("directory:profile_edit")
+        status = 400
+    else:
+        status = 200
+    context = {
+        "form": form,
+        "specialist": specialist,
+        "missing": profiles.missing_for_review(specialist) if specialist else [],
+        "reviewed_fields": profiles.reviewed_field_labels(),
+    }
+    return render(request, "directory/profile_edit.html", context, status=status)
+
+
+@login_prompt_required(CREATE_PROFILE)
+@require_POST
+def profile_submit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    specialist = get_object_or_404(Specialist, owner=request.user)
+    try:
+        profiles.submit_for_review(specialist=specialist)
+    except profiles.ProfileError as error:
+        messages.error(request, str(error))
+        return redirect("directory:profile_edit")
+    messages.success(
+        request,
+        _("Thank you. Your profile is waiting for review; we will e-mail you when it is done."),
+    )
+    return redirect("directory:profile_edit")

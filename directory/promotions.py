@@ -1,0 +1,163 @@
+"""Promoted listings: who is featured, fairly rotated, and a record of every change.
+
+A promotion makes a published specialist who offers a free consultation appear as
+"Featured" at the top of the searches they match and on the home page, at most
+`FEATURED_PER_PAGE` at a time. When more are eligible, they take turns: the window moves
+every `ROTATION_SECONDS` and each results page starts where the previous one stopped, so
+every promoted specialist is shown as often as the others.
+"""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from directory.cards import CARD_FIELDS, DEFAULT_ORDER, with_specialties
+from directory.models import Promotion, PromotionChange, Specialist, User
+
+FEATURED_PER_PAGE = 3
+ROTATION_SECONDS = 60
+T = TypeVar("T")
+
+
+class PromotionError(Exception):
+    """A promotion rule was broken; the message is safe to show to the admin."""
+
+
+def rotate(candidates: Sequence[T], *, turn: int, limit: int = FEATURED_PER_PAGE) -> list[T]:
+    """`limit` consecutive candidates starting at `turn`, wrapping around: over `len` turns
+    each candidate appears `limit` times and in each position once."""
+    if not candidates:
+        return []
+    count = len(candidates)
+    return [candidates[(turn + offset) % count] for offset in range(min(limit, count))]
+
+
+def turn_for(*, now: datetime, page_number: int) -> int:
+    window = int(now.timestamp()) // ROTATION_SECONDS
+    return (window + page_number - 1) * FEATURED_PER_PAGE
+
+
+def active_on(day: date) -> QuerySet[Promotion]:
+    return Promotion.objects.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+def featured(
+    *, queryset: QuerySet[Specialist], page_number: int, now: datetime
+) -> list[Specialist]:
+    """The featured cards for one results page of `queryset` (already the matching search).
+
+    Two queries: the eligible ids (promotions are few, so the list is short), then the cards.
+    """
+    today = timezone.localdate(now)
+    eligible = list(
+        queryset.filter(
+            offers_free_consultation=True,
+            status=Specialist.Status.PUBLISHED,
+        )
+        .filter(Exists(active_on(today).filter(specialist_id=OuterRef("pk"))))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    chosen = rotate(eligible, turn=turn_for(now=now, page_number=page_number))
+    if not chosen:
+        return []
+    cards = {s.pk: s for s in Specialist.objects.filter(pk__in=chosen).only(*CARD_FIELDS)}
+    return [cards[pk] for pk in chosen if pk in cards]
+
+
+def _snapshot(promotion: Promotion) -> dict[str, Any]:
+    return {
+        "specialist_id": promotion.specialist_id,
+        "starts_on": promotion.starts_on.isoformat(),
+        "ends_on": promotion.ends_on.isoformat(),
+        "note": promotion.note,
+    }
+
+
+def check(*, specialist: Specialist, starts_on: date, ends_on: date) -> None:
+    """Raise PromotionError when this promotion could never be shown."""
+    if ends_on < starts_on:
+        raise PromotionError(_("The last day must be on or after the first day."))
+    if not specialist.offers_free_consultation:
+        raise PromotionError(_("Only specialists who offer a free consultation can be featured."))
+
+
+@transaction.atomic
+def promote(
+    *, specialist: Specialist, starts_on: date, ends_on: date, actor: User, note: str = ""
+) -> Promotion:
+    """Promote a listing for a date range (both days included) and record who did it.
+
+    Raises PromotionError for an inverted range or a specialist without free consultations.
+    Only staff may call this: the admin is the only way in.
+    """
+    check(specialist=specialist, starts_on=starts_on, ends_on=ends_on)
+    promotion = Promotion.objects.create(
+        specialist=specialist, starts_on=starts_on, ends_on=ends_on, note=note, created_by=actor
+    )
+    PromotionChange.objects.create(
+        promotion_id_at_change=promotion.pk,
+        specialist=specialist,
+        actor=actor,
+        action=PromotionChange.Action.CREATED,
+        details={"after": _snapshot(promotion)},
+    )
+    return promotion
+
+
+@transaction.atomic
+def change(
+    *, promotion: Promotion, starts_on: date, ends_on: date, note: str, actor: User
+) -> Promotion:
+    """Change a promotion's dates or note; the log keeps before and after."""
+    locked = Promotion.objects.select_for_update().select_related("specialist").get(pk=promotion.pk)
+    check(specialist=locked.specialist, starts_on=starts_on, ends_on=ends_on)
+    before = _snapshot(locked)
+    locked.starts_on, locked.ends_on, locked.note = starts_on, ends_on, note
+    locked.save(update_fields=["starts_on", "ends_on", "note"])
+    PromotionChange.objects.create(
+        promotion_id_at_change=locked.pk,
+        specialist=locked.specialist,
+        actor=actor,
+        action=PromotionChange.Action.CHANGED,
+        details={"before": before, "after": _snapshot(locked)},
+    )
+    return locked
+
+
+@transaction.atomic
+def remove(*, promotion: Promotion, actor: User) -> None:
+    """Delete a promotion; the log keeps what it was."""
+    PromotionChange.objects.create(
+        promotion_id_at_change=promotion.pk,
+        specialist_id=promotion.specialist_id,
+        actor=actor,
+        action=PromotionChange.Action.DELETED,
+        details={"before": _snapshot(promotion)},
+    )
+    promotion.delete()
+
+
+def home_page(*, now: datetime) -> list[Specialist]:
+    """Featured listings for the home page: promoted first, topped up with others who offer
+    a free consultation, so the section is never empty while anyone offers one."""
+    promoted = featured(queryset=Specialist.objects.listed(), page_number=1, now=now)
+    for card in promoted:
+        card.is_featured = True  # type: ignore[attr-defined]
+    missing = FEATURED_PER_PAGE - len(promoted)
+    others: list[Specialist] = []
+    if missing > 0:
+        others = list(
+            Specialist.objects.offering_free_consultations()
+            .exclude(pk__in=[s.pk for s in promoted])
+            .order_by(*DEFAULT_ORDER)
+            .only(*CARD_FIELDS)[:missing]
+        )
+    cards = [*promoted, *others]
+    with_specialties(cards)
+    return cards

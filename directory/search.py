@@ -1,0 +1,301 @@
+"""Finding specialists: the query string parsed into a typed search, and its queryset.
+
+`parse()` is pure: whatever a visitor puts in the URL becomes a valid `Search` plus notices
+about what was ignored, never an exception. `find()` turns a search into one page of cards,
+a total and the featured listings, in a fixed number of queries whatever the result size.
+
+PostgreSQL matches words with full-text search over `Specialist.search_vector` (GIN-indexed);
+SQLite, used in development, matches each word with a case-insensitive LIKE.
+"""
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from directory import promotions
+from directory.cards import CARD_FIELDS, DEFAULT_ORDER, SOONEST_ORDER, with_specialties
+from directory.models import Approach, Language, Specialist, Specialty
+
+PAGE_SIZE = 20
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+MAX_LOCATION_LENGTH = 100
+MAX_AVAILABLE_WITHIN_DAYS = 90
+SORT_RELEVANCE = "relevance"
+SORT_SOONEST = "soonest"
+SORTS = (SORT_RELEVANCE, SORT_SOONEST)
+FORMATS = ("online", "in_person")
+SLUG = re.compile(r"^[-a-z0-9]{1,60}$")
+WORD = re.compile(r"\w+")
+
+# Name weighs most, then titles, then everything else. Migration 0005 backfills the same.
+VECTOR = (
+    SearchVector("name", weight="A", config="english")
+    + SearchVector("titles", weight="B", config="english")
+    + SearchVector("search_document", weight="C", config="english")
+)
+
+
+@dataclass(frozen=True)
+class Search:
+    """One search as the URL states it. Every field is already valid."""
+
+    q: str = ""
+    specialty: str = ""
+    approach: str = ""
+    language: str = ""
+    format: str = ""
+    location: str = ""
+    free_consultation: bool = False
+    available_within: int | None = None
+    sort: str = SORT_RELEVANCE
+    page: int = 1
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def terms(self) -> list[str]:
+        return WORD.findall(self.q)[:MAX_TERMS]
+
+    @property
+    def filters(self) -> dict[str, str]:
+        """The narrowing parts that are set, by URL parameter name."""
+        values: dict[str, Any] = {
+            "specialty": self.specialty,
+            "approach": self.approach,
+            "language": self.language,
+            "format": self.format,
+            "location": self.location,
+            "free_consultation": "1" if self.free_consultation else "",
+            "available_within": self.available_within or "",
+        }
+        return {name: str(value) for name, value in values.items() if value}
+
+    @property
+    def is_narrowed(self) -> bool:
+        return bool(self.q or self.filters)
+
+    def params(self, **changes: object) -> dict[str, str]:
+        """URL parameters for this search with `changes` (a falsy value removes one)."""
+        params = {"q": self.q, **self.filters}
+        if self.sort != SORT_RELEVANCE:
+            params["sort"] = self.sort
+        if self.page > 1:
+            params["page"] = str(self.page)
+        for name, value in changes.items():
+            params[name] = "" if value in (None, False) else str(value)
+        return {name: value for name, value in params.items() if value}
+
+    def querystring(self, **changes: object) -> str:
+        return urlencode(self.params(**changes))
+
+
+def parse(params: Mapping[str, str]) -> Search:
+    """Read a search from query parameters; anything malformed is dropped with a notice."""
+    notices: list[str] = []
+
+    def slug(name: str, label: str) -> str:
+        value = (params.get(name) or "").strip().lower()
+        if value and not SLUG.match(value):
+            notices.append(_("We did not recognise that %(filter)s.") % {"filter": label})
+            return ""
+        return value
+
+    q = " ".join((params.get("q") or "").split())
+    if len(q) > MAX_QUERY_LENGTH:
+        cut = q[:MAX_QUERY_LENGTH]
+        q = cut.rsplit(" ", 1)[0] if " " in cut else cut
+        notices.append(_("Your search was very long, so we used only its first words."))
+    search_format = (params.get("format") or "").strip()
+    if search_format and search_format not in FORMATS:
+        notices.append(_("We did not recognise that session format."))
+        search_format = ""
+    location = " ".join((params.get("location") or "").split())[:MAX_LOCATION_LENGTH]
+    sort = params.get("sort") or SORT_RELEVANCE
+    if sort not in SORTS:
+        sort = SORT_RELEVANCE
+    available_within = _positive_int(params.get("available_within"))
+    if params.get("available_within") and available_within is None:
+        notices.append(_("Availability must be a number of days."))
+    elif available_within is not None:
+        available_within = min(available_within, MAX_AVAILABLE_WITHIN_DAYS)
+    return Search(
+        q=q,
+        specialty=slug("specialty", _("specialty")),
+        approach=slug("approach", _("approach")),
+        language=slug("language", _("language")),
+        format=search_format,
+        location=location,
+        free_consultation=(params.get("free_consultation") or "") in ("1", "on", "true"),
+        available_within=available_within,
+        sort=sort,
+        page=_positive_int(params.get("page")) or 1,
+        notices=tuple(notices),
+    )
+
+
+def _positive_int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        return None
+    number = int(value)
+    return number if number > 0 else None
+
+
+@dataclass(frozen=True)
+class Option:
+    pk: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Options:
+    """The curated lists a search can filter by."""
+
+    specialties: tuple[Option, ...]
+    approaches: tuple[Option, ...]
+    languages: tuple[Option, ...]
+
+    def find(self, kind: str, slug: str) -> Option | None:
+        return next((o for o in getattr(self, kind) if o.slug == slug), None)
+
+
+def load_options() -> Options:
+    """All three lists in one query."""
+    sql = " UNION ALL ".join(
+        f"SELECT '{kind}', id, slug, name FROM {model._meta.db_table}"  # noqa: S608 - constants
+        for kind, model in (
+            ("specialties", Specialty),
+            ("approaches", Approach),
+            ("languages", Language),
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    grouped: dict[str, list[Option]] = {"specialties": [], "approaches": [], "languages": []}
+    for kind, pk, slug, name in rows:
+        grouped[kind].append(Option(pk=pk, slug=slug, name=name))
+    return Options(
+        **{
+            kind: tuple(sorted(items, key=lambda o: o.name.lower()))
+            for kind, items in grouped.items()
+        }
+    )
+
+
+def uses_full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def tsquery_for(terms: Sequence[str]) -> str:
+    """A raw tsquery that requires every word, the last one as a prefix (as people type)."""
+    words = [term.replace("'", "") for term in terms if term]
+    parts = [f"'{word}'" for word in words[:-1]]
+    if words:
+        parts.append(f"'{words[-1]}':*")
+    return " & ".join(parts)
+
+
+def matching(search: Search, *, options: Options, now: datetime) -> QuerySet[Specialist]:
+    """Published specialists who match every part of `search`, not yet ordered."""
+    queryset = Specialist.objects.listed()
+    for kind, slug, through, column in (
+        ("specialties", search.specialty, Specialist.specialties.through, "specialty_id"),
+        ("approaches", search.approach, Specialist.approaches.through, "approach_id"),
+        ("languages", search.language, Specialist.languages.through, "language_id"),
+    ):
+        if not slug:
+            continue
+        option = options.find(kind, slug)
+        if option is None:
+            return queryset.none()
+        queryset = queryset.filter(
+            Exists(through.objects.filter(specialist_id=OuterRef("pk"), **{column: option.pk}))
+        )
+    if search.format == "online":
+        queryset = queryset.filter(offers_online=True)
+    elif search.format == "in_person":
+        queryset = queryset.filter(offers_in_person=True)
+    if search.free_consultation:
+        queryset = queryset.filter(offers_free_consultation=True)
+    if search.available_within:
+        queryset = queryset.filter(
+            next_free_slot_at__gte=now,
+            next_free_slot_at__lte=now + timedelta(days=search.available_within),
+        )
+    for word in WORD.findall(search.location)[:MAX_TERMS]:
+        queryset = queryset.filter(
+            Q(city__icontains=word) | Q(region__icontains=word) | Q(country__icontains=word)
+        )
+    terms = search.terms
+    if terms:
+        if uses_full_text():
+            queryset = queryset.filter(
+                search_vector=SearchQuery(tsquery_for(terms), config="english", search_type="raw")
+            )
+        else:
+            for term in terms:
+                queryset = queryset.filter(search_document__icontains=term)
+    return queryset
+
+
+def ordered(queryset: QuerySet[Specialist], search: Search) -> QuerySet[Specialist]:
+    if search.sort == SORT_SOONEST:
+        return queryset.order_by(*SOONEST_ORDER)
+    if search.terms and uses_full_text():
+        query = SearchQuery(tsquery_for(search.terms), config="english", search_type="raw")
+        return queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+            F("rank").desc(), *DEFAULT_ORDER
+        )
+    return queryset.order_by(*DEFAULT_ORDER)
+
+
+@dataclass(frozen=True)
+class Results:
+    search: Search
+    page: Page
+    featured: list[Specialist]
+    notices: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count
+
+
+def find(search: Search, *, options: Options, now: datetime) -> Results:
+    """One page of cards (page numbers past the end show the last page) and the featured.
+
+    Queries: the total, the page, the featured candidates and cards, and the specialties
+    of every card shown: the same number for 0 or 50,000 matches.
+    """
+    notices = list(search.notices)
+    for kind, slug, label in (
+        ("specialties", search.specialty, _("specialty")),
+        ("approaches", search.approach, _("approach")),
+        ("languages", search.language, _("language")),
+    ):
+        if slug and options.find(kind, slug) is None:
+            notices.append(_("We do not list that %(filter)s.") % {"filter": label})
+    base = matching(search, options=options, now=now)
+    cards = ordered(base, search).only(*CARD_FIELDS)
+    paginator = Paginator(cards, PAGE_SIZE)
+    page = paginator.get_page(search.page)
+    featured = promotions.featured(queryset=base, page_number=page.number, now=now)
+    with_specialties([*page.object_list, *featured])
+    return Results(search=search, page=page, featured=featured, notices=tuple(notices))
+
+
+def reindex(*, specialist_ids: Sequence[int]) -> None:
+    """Rebuild the full-text vector of these profiles (nothing to do on SQLite)."""
+    if uses_full_text() and specialist_ids:
+        Specialist.objects.filter(pk__in=specialist_ids).update(search_vector=VECTOR)
