@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ContentConfig(AppConfig):
+    name = "content"
+    verbose_name = "Articles and questions"
+
+    def ready(self) -> None:
+        from content import sections
+        from directory import sections as directory_sections
+
+        for provider in sections.PROVIDERS:
+            directory_sections.register(provider)

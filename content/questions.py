@@ -1,0 +1,104 @@
+"""Public questions and specialists' answers."""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from content import emails, screening, tasks
+from content.models import Answer, Question
+from directory import markdown
+from directory.models import Specialist, Specialty, User
+
+QUESTIONS_PER_DAY = 5
+
+
+class QuestionError(Exception):
+    """A question or answer rule was broken; the message is safe to show."""
+
+
+@transaction.atomic
+def ask_question(
+    *, asker: User, title: str, details: str, topic: Specialty | None, show_name: bool = False
+) -> Question:
+    """Post a public question. Crisis language holds it for review (status HELD).
+
+    Raises QuestionError when the asker has asked too many questions today.
+    """
+    since = timezone.now() - timedelta(days=1)
+    if Question.objects.filter(asker=asker, created_at__gte=since).count() >= QUESTIONS_PER_DAY:
+        raise QuestionError(
+            _("You have asked %(count)d questions today. Please try again tomorrow.")
+            % {"count": QUESTIONS_PER_DAY}
+        )
+    held = screening.needs_crisis_review(title, details)
+    return Question.objects.create(
+        asker=asker,
+        title=title.strip(),
+        details=details.strip(),
+        topic=topic,
+        show_name=show_name,
+        status=Question.Status.HELD if held else Question.Status.PUBLISHED,
+    )
+
+
+@transaction.atomic
+def answer_question(*, specialist: Specialist, question: Question, body: str) -> Answer:
+    """Answer a public question, once per specialist; the asker is e-mailed after commit."""
+    if not specialist.is_listed:
+        raise QuestionError(_("Your profile must be published before you can answer questions."))
+    if question.status != Question.Status.PUBLISHED:
+        raise QuestionError(_("This question is not open for answers."))
+    if question.asker_id == specialist.owner_id:
+        raise QuestionError(_("You cannot answer your own question."))
+    try:
+        with transaction.atomic():
+            answer = Answer.objects.create(
+                question=question,
+                specialist=specialist,
+                body=body.strip(),
+                body_html=markdown.render(body.strip()),
+            )
+    except IntegrityError:
+        raise QuestionError(
+            _("You have already answered this question. You can edit your answer instead.")
+        ) from None
+    tasks.send_answer_notice.delay_on_commit(answer.pk)  # type: ignore[attr-defined]
+    return answer
+
+
+@transaction.atomic
+def edit_answer(*, answer: Answer, body: str) -> Answer:
+    answer.body = body.strip()
+    answer.body_html = markdown.render(answer.body)
+    answer.save(update_fields=["body", "body_html", "updated_at"])
+    return answer
+
+
+def set_question_status(*, question: Question, status: Question.Status) -> Question:
+    """Staff moderation: publish, hold or hide a question."""
+    question.status = status
+    question.save(update_fields=["status"])
+    return question
+
+
+def set_answer_status(*, answer: Answer, status: Answer.Status) -> Answer:
+    """Staff moderation: hide or show an answer."""
+    answer.status = status
+    answer.save(update_fields=["status"])
+    return answer
+
+
+def notify_asker(*, answer_id: int) -> bool:
+    """E-mail the asker about a visible answer. False when there is nothing to send."""
+    answer = (
+        Answer.objects.public()
+        .select_related("question__asker")
+        .filter(pk=answer_id, question__asker__is_active=True)
+        .first()
+    )
+    if answer is None:
+        return False
+    emails.send_answer_notice(answer)
+    return True

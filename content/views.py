@@ -1,0 +1,288 @@
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from content import articles, questions
+from content.forms import AnswerForm, ArticleFilterForm, ArticleForm, QuestionForm
+from content.models import Answer, Article, Question
+from directory.access import ASK_QUESTION, AuthenticatedHttpRequest, login_prompt_required
+from directory.models import Specialist
+
+PAGE_SIZE = 12
+
+
+def _own_specialist(request: AuthenticatedHttpRequest) -> Specialist:
+    specialist = Specialist.objects.filter(owner=request.user).first()
+    if specialist is None:
+        raise PermissionDenied(_("Only specialists with a profile can write articles."))
+    return specialist
+
+
+def _page(request: HttpRequest, queryset: QuerySet) -> object:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def article_list(request: HttpRequest) -> HttpResponse:
+    form = ArticleFilterForm(request.GET or None)
+    queryset = Article.objects.published().select_related("author").prefetch_related("topics")
+    if form.is_valid():
+        if query := form.cleaned_data["q"].strip():
+            queryset = queryset.filter(
+                Q(title__icontains=query) | Q(summary__icontains=query) | Q(body__icontains=query)
+            )
+        if topic := form.cleaned_data["topic"]:
+            queryset = queryset.filter(topics=topic)
+    context = {"form": form, "page": _page(request, queryset), "query": request.GET.urlencode()}
+    return render(request, "content/article_list.html", context)
+
+
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(
+        Article.objects.select_related("author").prefetch_related("topics", "references"),
+        slug=slug,
+    )
+    is_author = bool(
+        request.user.is_authenticated
+        and article.author
+        and article.author.owner_id == request.user.pk
+    )
+    if not article.is_published and not is_author:
+        raise Http404
+    topics = list(article.topics.all())
+    related = list(
+        Article.objects.published()
+        .filter(topics__in=topics)
+        .exclude(pk=article.pk)
+        .distinct()
+        .select_related("author")[:3]
+    )
+    author = article.author if article.author and article.author.is_listed else None
+    suggested: list[Specialist] = []
+    if author is None or not author.offers_free_consultation:
+        suggested = list(
+            Specialist.objects.offering_free_consultations()
+            .filter(specialties__in=topics)
+            .exclude(pk=author.pk if author else 0)
+            .distinct()
+            .order_by("-next_free_slot_at", "name")[:3]
+        )
+    context = {
+        "article": article,
+        "author": author,
+        "is_author": is_author,
+        "topics": topics,
+        "references": list(article.references.all()),
+        "related": related,
+        "suggested": suggested,
+        "share_url": request.build_absolute_uri(article.get_absolute_url()),
+    }
+    return render(request, "content/article_detail.html", context)
+
+
+@login_required
+def my_articles(request: AuthenticatedHttpRequest) -> HttpResponse:
+    specialist = _own_specialist(request)
+    context = {"page": _page(request, specialist.articles.order_by("-updated_at"))}
+    return render(request, "content/my_articles.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def article_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    specialist = _own_specialist(request)
+    form = ArticleForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            article = articles.create_article(author=specialist, text=form.to_text())
+            messages.success(request, _("Your draft is saved. Publish it when it is ready."))
+            return redirect(article)
+        return render(request, "content/article_form.html", {"form": form}, status=400)
+    return render(request, "content/article_form.html", {"form": form})
+
+
+def _own_article(request: AuthenticatedHttpRequest, slug: str) -> Article:
+    return get_object_or_404(Article, slug=slug, author__owner=request.user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def article_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    article = _own_article(request, slug)
+    form = ArticleForm(request.POST or None, initial=ArticleForm.initial_for(article))
+    context = {"form": form, "article": article}
+    if request.method == "POST":
+        if form.is_valid():
+            articles.update_article(article=article, text=form.to_text())
+            messages.success(request, _("Your changes are saved."))
+            return redirect(article)
+        return render(request, "content/article_form.html", context, status=400)
+    return render(request, "content/article_form.html", context)
+
+
+@login_required
+@require_POST
+def article_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    article = _own_article(request, slug)
+    if request.POST.get("action") == "unpublish":
+        articles.unpublish_article(article=article)
+        messages.success(request, _("The article is a draft again and no longer public."))
+        return redirect(article)
+    try:
+        articles.publish_article(article=article)
+    except articles.ArticleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your article is published."))
+    return redirect(article)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def article_delete(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    article = _own_article(request, slug)
+    if request.method == "POST":
+        articles.delete_article(article=article)
+        messages.success(request, _("The article is deleted."))
+        return redirect("content:my_articles")
+    return render(request, "content/article_confirm_delete.html", {"article": article})
+
+
+def question_list(request: HttpRequest) -> HttpResponse:
+    form = ArticleFilterForm(request.GET or None)
+    queryset = Question.objects.public().select_related("topic", "asker")
+    if form.is_valid():
+        if query := form.cleaned_data["q"].strip():
+            queryset = queryset.filter(Q(title__icontains=query) | Q(details__icontains=query))
+        if topic := form.cleaned_data["topic"]:
+            queryset = queryset.filter(topic=topic)
+    queryset = queryset.prefetch_related(
+        Prefetch("answers", queryset=Answer.objects.public().only("pk", "question_id"))
+    )
+    context = {"form": form, "page": _page(request, queryset), "query": request.GET.urlencode()}
+    return render(request, "content/question_list.html", context)
+
+
+def _visible_question(request: HttpRequest, pk: int) -> Question:
+    question = get_object_or_404(Question.objects.select_related("topic", "asker"), pk=pk)
+    user = request.user
+    if question.status == Question.Status.PUBLISHED or user.is_staff:
+        return question
+    if question.status == Question.Status.HELD and question.asker_id == user.pk:
+        return question
+    raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _visible_question(request, pk)
+    user = request.user
+    specialist = (
+        Specialist.objects.filter(owner_id=user.pk).first() if user.is_authenticated else None
+    )
+    answers_qs = Answer.objects.filter(question=question).select_related("specialist")
+    if not user.is_staff:
+        answers_qs = answers_qs.public()
+    answer_list = list(answers_qs)
+    own_answer = next(
+        (a for a in answer_list if specialist and a.specialist_id == specialist.pk), None
+    )
+    form = None
+    if specialist and specialist.is_listed and own_answer is None:
+        form = AnswerForm(request.POST or None)
+    if request.method == "POST":
+        if form is None or specialist is None:
+            raise PermissionDenied(_("Only specialists with a published profile can answer."))
+        if form.is_valid():
+            try:
+                questions.answer_question(
+                    specialist=specialist,
+                    question=question,
+                    body=form.cleaned_data["body"],  # type: ignore[arg-type]
+                )
+            except questions.QuestionError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Thank you. Your answer is published."))
+                return redirect(question)
+    context = {
+        "question": question,
+        "answers": answer_list,
+        "form": form,
+        "own_answer": own_answer,
+        "is_asker": question.asker_id == user.pk,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "content/question_detail.html", context, status=status)
+
+
+@login_prompt_required(ASK_QUESTION)
+@require_http_methods(["GET", "POST"])
+def question_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                question = questions.ask_question(asker=request.user, **form.cleaned_data)
+            except questions.QuestionError as error:
+                form.add_error(None, str(error))
+            else:
+                if question.status == Question.Status.HELD:
+                    return redirect(question)  # the page shows crisis resources first
+                messages.success(
+                    request, _("Your question is published. We will e-mail you answers.")
+                )
+                return redirect(question)
+        return render(request, "content/question_form.html", {"form": form}, status=400)
+    return render(request, "content/question_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    answer = get_object_or_404(
+        Answer.objects.select_related("question"), pk=pk, specialist__owner=request.user
+    )
+    form = AnswerForm(request.POST or None, initial={"body": answer.body})
+    context = {"form": form, "answer": answer}
+    if request.method == "POST":
+        if form.is_valid():
+            questions.edit_answer(answer=answer, body=form.cleaned_data["body"])
+            messages.success(request, _("Your answer is updated."))
+            return redirect(answer.question)
+        return render(request, "content/answer_form.html", context, status=400)
+    return render(request, "content/answer_form.html", context)
+
+
+@staff_member_required
+@require_POST
+def moderate_question(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(Question, pk=pk)
+    status = request.POST.get("status", "")
+    if status not in Question.Status.values:
+        return HttpResponse(_("Unknown status."), status=400)
+    questions.set_question_status(question=question, status=Question.Status(status))
+    messages.success(
+        request, _("The question is now: %(status)s.") % {"status": question.get_status_display()}
+    )
+    return redirect(question)
+
+
+@staff_member_required
+@require_POST
+def moderate_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = get_object_or_404(Answer.objects.select_related("question"), pk=pk)
+    status = request.POST.get("status", "")
+    if status not in Answer.Status.values:
+        return HttpResponse(_("Unknown status."), status=400)
+    questions.set_answer_status(answer=answer, status=Answer.Status(status))
+    messages.success(
+        request, _("The answer is now: %(status)s.") % {"status": answer.get_status_display()}
+    )
+    return redirect(answer.question)

@@ -1,0 +1,19 @@
+"""Fixed-window rate limits on the shared cache (Redis in production), as allauth does."""
+
+import time
+
+from django.core.cache import cache
+
+
+def allow(*, scope: str, key: object, limit: int, window_seconds: int) -> bool:
+    """Count one attempt; False once `limit` attempts fall in the current window."""
+    window = int(time.time() // window_seconds)
+    cache_key = f"limit:{scope}:{key}:{window}"
+    if cache.add(cache_key, 1, timeout=window_seconds + 5):
+        return limit >= 1
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(cache_key, 1, timeout=window_seconds + 5)
+        count = 1
+    return count <= limit

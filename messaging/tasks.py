@@ -1,0 +1,26 @@
+"""Background work for messaging: each task takes an id and calls one domain function."""
+
+from celery import shared_task
+
+TRANSIENT = (ConnectionError, TimeoutError)
+
+
+@shared_task(
+    name="messaging.notify_new_message", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5
+)
+def notify_new_message(message_id: int) -> bool:
+    from messaging import conversations
+
+    return conversations.notify_recipient(message_id=message_id)
+
+
+@shared_task(
+    name="messaging.send_contact_message",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_contact_message(contact_id: int) -> bool:
+    from messaging import contact
+
+    return contact.email_staff(contact_id=contact_id)
