@@ -151,6 +151,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE["bookings-sweep-due-reminders"] = {
+    "task": "bookings.sweep_due_reminders",
+    "schedule": 60.0,  # reminders are rows; the sweep hands what is due to workers
+}
+CELERY_BEAT_SCHEDULE["bookings-refresh-next-free-slots"] = {
+    "task": "bookings.refresh_next_free_slots",
+    "schedule": 900.0,  # the notice window moves with the clock
+}
 CELERY_BEAT_SCHEDULE["content-relink-changed-profiles"] = {
     "task": "content.recompute_changed_profiles",
     "schedule": 300.0,  # profile edits reach their relevant articles within five minutes

@@ -1,0 +1,48 @@
+from django.contrib import admin
+from django.db import models
+
+from bookings.models import (
+    AvailabilityException,
+    BookingSettings,
+    Consultation,
+    Reminder,
+    WeeklyHours,
+)
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    list_display = ["id", "specialist", "client", "starts_at", "status", "mode"]
+    list_filter = ["status", "mode"]
+    date_hierarchy = "starts_at"
+    raw_id_fields = ["specialist", "client"]
+    # The client's note is private to the specialist; staff do not need it to run the site.
+    exclude = ["note"]
+    readonly_fields = ["created_at", "changed_at", "sequence"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["id", "consultation", "kind", "due_at", "claimed_at", "sent_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["consultation"]
+
+
+@admin.register(WeeklyHours)
+class WeeklyHoursAdmin(admin.ModelAdmin):
+    list_display = ["specialist", "weekday", "starts", "ends"]
+    raw_id_fields = ["specialist"]
+
+
+@admin.register(AvailabilityException)
+class AvailabilityExceptionAdmin(admin.ModelAdmin):
+    list_display = ["specialist", "date", "kind", "starts", "ends"]
+    raw_id_fields = ["specialist"]
+
+
+@admin.register(BookingSettings)
+class BookingSettingsAdmin(admin.ModelAdmin):
+    list_display = ["specialist", "buffer_minutes", "notice_hours", "horizon_days", "daily_cap"]
+    raw_id_fields = ["specialist"]
+    exclude = ["feed_token"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

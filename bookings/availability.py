@@ -1,0 +1,478 @@
+"""Free 30-minute slots: a pure calculation, and the three queries that feed it.
+
+Availability is wall-clock time in the specialist's IANA zone. A slot is the moment a
+wall time on a date names in that zone, lasting 30 real minutes:
+- a wall time that does not exist (the spring-forward gap) is never offered;
+- a repeated wall time (the autumn fold) is offered once, at its first occurrence;
+- 09:00 stays 09:00 on both sides of a transition.
+"""
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from django.db import transaction
+from django.db.models import DateField, IntegerField, Value
+from django.utils.translation import gettext as _
+
+from bookings.models import (
+    CONSULTATION_MINUTES,
+    AvailabilityException,
+    BookingSettings,
+    Consultation,
+    WeeklyHours,
+)
+from directory.models import Specialist
+
+SLOT = timedelta(minutes=CONSULTATION_MINUTES)
+DAY_MINUTES = 24 * 60
+
+Interval = tuple[int, int]  # minutes since local midnight, end exclusive
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A specialist's booking rules (BookingSettings, or its defaults)."""
+
+    buffer: timedelta = timedelta(0)
+    notice: timedelta = timedelta(hours=12)
+    horizon: timedelta = timedelta(days=30)
+    daily_cap: int | None = None
+
+    @classmethod
+    def from_settings(cls, booking_settings: BookingSettings | None) -> "Rules":
+        if booking_settings is None:
+            return cls()
+        return cls(
+            buffer=timedelta(minutes=booking_settings.buffer_minutes),
+            notice=timedelta(hours=booking_settings.notice_hours),
+            horizon=timedelta(days=booking_settings.horizon_days),
+            daily_cap=booking_settings.daily_cap,
+        )
+
+
+@dataclass(frozen=True)
+class Exception_:
+    date: date
+    off: bool
+    starts: time | None
+    ends: time | None
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Everything slot generation needs for one specialist, loaded once."""
+
+    zone: ZoneInfo
+    rules: Rules
+    weekly: dict[int, list[Interval]] = field(default_factory=dict)
+    exceptions: Sequence[Exception_] = ()
+    busy: Sequence[tuple[datetime, datetime]] = ()
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    starts_at: datetime
+    ends_at: datetime
+
+
+def zone_or_none(key: str | None) -> ZoneInfo | None:
+    """The zone for an IANA key from the outside world, or None when it is not one."""
+    if not key or len(key) > 64 or key not in _zone_keys():
+        return None
+    try:
+        return ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+_ZONE_KEYS: frozenset[str] | None = None
+
+
+def _zone_keys() -> frozenset[str]:
+    global _ZONE_KEYS
+    if _ZONE_KEYS is None:
+        _ZONE_KEYS = frozenset(available_timezones())
+    return _ZONE_KEYS
+
+
+def _minutes(value: time, *, end: bool = False) -> int:
+    minutes = value.hour * 60 + value.minute
+    return DAY_MINUTES if end and minutes == 0 else minutes
+
+
+def _merge(intervals: Iterable[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _subtract(intervals: list[Interval], holes: Iterable[Interval]) -> list[Interval]:
+    result = intervals
+    for hole_start, hole_end in holes:
+        next_result: list[Interval] = []
+        for start, end in result:
+            if hole_end <= start or hole_start >= end:
+                next_result.append((start, end))
+                continue
+            if start < hole_start:
+                next_result.append((start, hole_start))
+            if hole_end < end:
+                next_result.append((hole_end, end))
+        result = next_result
+    return result
+
+
+def open_intervals(calendar: Calendar, day: date) -> list[Interval]:
+    """The wall-clock intervals open on `day`: weekly hours, plus extra hours, minus time off."""
+    todays = [e for e in calendar.exceptions if e.date == day]
+    intervals = list(calendar.weekly.get(day.weekday(), []))
+    for exception in todays:
+        if not exception.off and exception.starts is not None and exception.ends is not None:
+            intervals.append((_minutes(exception.starts), _minutes(exception.ends, end=True)))
+    holes = []
+    for exception in todays:
+        if exception.off:
+            if exception.starts is None or exception.ends is None:
+                return []
+            holes.append((_minutes(exception.starts), _minutes(exception.ends, end=True)))
+    return _subtract(_merge(intervals), holes)
+
+
+def _wall_slots(day: date, zone: ZoneInfo, intervals: list[Interval]) -> Iterable[datetime]:
+    """Aware starts for each 30-minute wall step, skipping gaps and repeated wall times."""
+    step = CONSULTATION_MINUTES
+    for start, end in intervals:
+        for minute in range(start, end - step + 1, step):
+            wall = datetime.combine(day, time(minute // 60, minute % 60))
+            local = wall.replace(tzinfo=zone)  # fold=0: the first of a repeated wall time
+            moment = local.astimezone(UTC)
+            if moment.astimezone(zone).replace(tzinfo=None) != wall:
+                continue  # inside a spring-forward gap: this wall time does not exist
+            yield moment
+
+
+def slots(
+    calendar: Calendar,
+    *,
+    now: datetime,
+    starts: datetime,
+    ends: datetime,
+    ignore: tuple[datetime, datetime] | None = None,
+) -> list[Slot]:
+    """Bookable slots starting in [starts, ends): pure, no queries.
+
+    Respects the notice window and horizon measured from `now`, the buffer around busy
+    times (`ignore` is one busy range to leave out, the consultation being moved) and the
+    daily cap per local date of the specialist.
+    """
+    zone, rules = calendar.zone, calendar.rules
+    earliest = max(starts, now + rules.notice)
+    latest = min(ends, now + rules.horizon)
+    if earliest >= latest:
+        return []
+    busy = sorted(b for b in calendar.busy if b != ignore)
+    per_day: dict[date, int] = defaultdict(int)
+    if rules.daily_cap is not None:
+        for busy_start, _busy_end in busy:
+            per_day[busy_start.astimezone(zone).date()] += 1
+    first_day = earliest.astimezone(zone).date() - timedelta(days=1)
+    last_day = latest.astimezone(zone).date() + timedelta(days=1)
+    found: list[Slot] = []
+    day = first_day
+    while day <= last_day:
+        if rules.daily_cap is not None and per_day[day] >= rules.daily_cap:
+            day += timedelta(days=1)
+            continue
+        for moment in _wall_slots(day, zone, open_intervals(calendar, day)):
+            if not earliest <= moment < latest:
+                continue
+            end = moment + SLOT
+            if any(
+                moment < busy_end + rules.buffer and busy_start - rules.buffer < end
+                for busy_start, busy_end in busy
+            ):
+                continue
+            found.append(Slot(moment, end))
+        day += timedelta(days=1)
+    found.sort()
+    return found
+
+
+def first_slot(calendar: Calendar, *, now: datetime) -> Slot | None:
+    """The earliest bookable slot within the horizon, or None."""
+    horizon_end = now + calendar.rules.horizon
+    window_start = now
+    # Look a week at a time: most specialists have a free slot in the first one.
+    while window_start < horizon_end:
+        window_end = min(window_start + timedelta(days=7), horizon_end)
+        found = slots(calendar, now=now, starts=window_start, ends=window_end)
+        if found:
+            return found[0]
+        window_start = window_end
+    return None
+
+
+# --- Loading from the database ----------------------------------------------------------
+
+
+def _weekly_map(rows: Iterable[tuple[int, time, time]]) -> dict[int, list[Interval]]:
+    weekly: dict[int, list[Interval]] = defaultdict(list)
+    for weekday, start, end in rows:
+        weekly[weekday].append((_minutes(start), _minutes(end, end=True)))
+    return {weekday: _merge(intervals) for weekday, intervals in weekly.items()}
+
+
+def load_calendar(*, specialist: Specialist, starts: datetime, ends: datetime) -> Calendar:
+    """Read what `slots()` needs for [starts, ends) in three queries."""
+    booking_settings = BookingSettings.objects.filter(specialist=specialist).first()
+    rules = Rules.from_settings(booking_settings)
+    zone = zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+    first_day = starts.astimezone(zone).date() - timedelta(days=1)
+    last_day = ends.astimezone(zone).date() + timedelta(days=1)
+    # Weekly hours and the dated exceptions in one round trip.
+    weekly_rows = (
+        WeeklyHours.objects.filter(specialist=specialist)
+        .order_by()
+        .values_list(Value("w"), "weekday", Value(None, output_field=DateField()), "starts", "ends")
+    )
+    exception_rows = (
+        AvailabilityException.objects.filter(
+            specialist=specialist, date__gte=first_day, date__lte=last_day
+        )
+        .order_by()
+        .values_list("kind", Value(0, output_field=IntegerField()), "date", "starts", "ends")
+    )
+    weekly: list[tuple[int, time, time]] = []
+    exceptions: list[Exception_] = []
+    for kind, weekday, day, start, end in weekly_rows.union(exception_rows, all=True):
+        if kind == "w":
+            weekly.append((weekday, start, end))
+        else:
+            exceptions.append(
+                Exception_(
+                    date=day, off=kind == AvailabilityException.Kind.OFF, starts=start, ends=end
+                )
+            )
+    margin = rules.buffer + timedelta(days=1)
+    busy = list(
+        Consultation.objects.active()
+        .filter(specialist=specialist, starts_at__lt=ends + margin, ends_at__gt=starts - margin)
+        .values_list("starts_at", "ends_at")
+    )
+    return Calendar(
+        zone=zone, rules=rules, weekly=_weekly_map(weekly), exceptions=exceptions, busy=busy
+    )
+
+
+def slots_for(
+    *,
+    specialist: Specialist,
+    now: datetime,
+    starts: datetime,
+    ends: datetime,
+    ignore: tuple[datetime, datetime] | None = None,
+) -> list[Slot]:
+    """Bookable slots of one specialist starting in [starts, ends), in three queries."""
+    calendar = load_calendar(specialist=specialist, starts=starts, ends=ends)
+    return slots(calendar, now=now, starts=starts, ends=ends, ignore=ignore)
+
+
+def is_bookable(
+    *,
+    specialist: Specialist,
+    starts_at: datetime,
+    now: datetime,
+    ignore: tuple[datetime, datetime] | None = None,
+) -> bool:
+    found = slots_for(
+        specialist=specialist, now=now, starts=starts_at, ends=starts_at + SLOT, ignore=ignore
+    )
+    return any(slot.starts_at == starts_at for slot in found)
+
+
+def load_calendars(*, specialist_ids: Sequence[int], now: datetime) -> dict[int, Calendar]:
+    """Calendars of many specialists over their horizons, in four queries whatever the count."""
+    specialists = dict(
+        Specialist.objects.filter(pk__in=specialist_ids).values_list("pk", "time_zone")
+    )
+    settings_by_id = {
+        s.pk: s for s in BookingSettings.objects.filter(specialist_id__in=specialist_ids)
+    }
+    weekly: dict[int, list[tuple[int, time, time]]] = defaultdict(list)
+    for specialist_id, weekday, start, end in WeeklyHours.objects.filter(
+        specialist_id__in=specialist_ids
+    ).values_list("specialist_id", "weekday", "starts", "ends"):
+        weekly[specialist_id].append((weekday, start, end))
+    exceptions: dict[int, list[Exception_]] = defaultdict(list)
+    for specialist_id, day, kind, off_start, off_end in AvailabilityException.objects.filter(
+        specialist_id__in=specialist_ids,
+        date__gte=(now - timedelta(days=2)).date(),
+        date__lte=(now + timedelta(days=367)).date(),
+    ).values_list("specialist_id", "date", "kind", "starts", "ends"):
+        exceptions[specialist_id].append(
+            Exception_(
+                date=day,
+                off=kind == AvailabilityException.Kind.OFF,
+                starts=off_start,
+                ends=off_end,
+            )
+        )
+    busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for specialist_id, busy_start, busy_end in (
+        Consultation.objects.active()
+        .filter(specialist_id__in=specialist_ids, ends_at__gt=now - timedelta(days=1))
+        .values_list("specialist_id", "starts_at", "ends_at")
+    ):
+        busy[specialist_id].append((busy_start, busy_end))
+    return {
+        specialist_id: Calendar(
+            zone=zone_or_none(zone_key) or ZoneInfo("UTC"),
+            rules=Rules.from_settings(settings_by_id.get(specialist_id)),
+            weekly=_weekly_map(weekly[specialist_id]),
+            exceptions=exceptions[specialist_id],
+            busy=busy[specialist_id],
+        )
+        for specialist_id, zone_key in specialists.items()
+    }
+
+
+# --- Changes a specialist makes, and the next free slot search shows --------------------
+
+
+class AvailabilityError(Exception):
+    """The hours given cannot be saved; the message is safe to show."""
+
+
+def check_ranges(ranges: Sequence[tuple[int, time, time]]) -> None:
+    """Raise AvailabilityError unless every range ends after it starts and none overlap."""
+    by_day: dict[int, list[Interval]] = defaultdict(list)
+    for weekday, starts, ends in ranges:
+        interval = (_minutes(starts), _minutes(ends, end=True))
+        if interval[1] <= interval[0]:
+            raise AvailabilityError(_("Each range must end after it starts."))
+        by_day[weekday].append(interval)
+    for intervals in by_day.values():
+        intervals.sort()
+        for (_first_start, first_end), (second_start, _second_end) in itertools.pairwise(intervals):
+            if second_start < first_end:
+                raise AvailabilityError(_("Two ranges on the same day overlap."))
+
+
+@transaction.atomic
+def set_weekly_hours(
+    *, specialist: Specialist, ranges: Sequence[tuple[int, time, time]], now: datetime
+) -> None:
+    """Replace the specialist's weekly hours, then refresh their next free slot.
+
+    Raises AvailabilityError when a range is empty or two ranges overlap.
+    Consultations already booked are kept, whatever the new hours.
+    """
+    check_ranges(ranges)
+    WeeklyHours.objects.filter(specialist=specialist).delete()
+    WeeklyHours.objects.bulk_create(
+        WeeklyHours(specialist=specialist, weekday=weekday, starts=start, ends=end)
+        for weekday, start, end in ranges
+    )
+    refresh_next_free_slot(specialist=specialist, now=now)
+
+
+@transaction.atomic
+def add_exception(
+    *,
+    specialist: Specialist,
+    day: date,
+    kind: str,
+    starts: time | None,
+    ends: time | None,
+    now: datetime,
+) -> AvailabilityException:
+    """Add extra hours or time off on one date. Raises AvailabilityError for a past date."""
+    zone = zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+    if day < now.astimezone(zone).date():
+        raise AvailabilityError(_("That date has already passed."))
+    if (starts is None) != (ends is None):
+        raise AvailabilityError(_("Give both a start and an end time, or neither."))
+    if starts is None and kind == AvailabilityException.Kind.EXTRA:
+        raise AvailabilityError(_("Extra hours need a start and an end time."))
+    if starts is not None and ends is not None:
+        check_ranges([(0, starts, ends)])
+    exception = AvailabilityException.objects.create(
+        specialist=specialist, date=day, kind=kind, starts=starts, ends=ends
+    )
+    refresh_next_free_slot(specialist=specialist, now=now)
+    return exception
+
+
+@transaction.atomic
+def remove_exception(*, exception: AvailabilityException, now: datetime) -> None:
+    specialist = exception.specialist
+    exception.delete()
+    refresh_next_free_slot(specialist=specialist, now=now)
+
+
+def settings_for(*, specialist: Specialist) -> BookingSettings:
+    """The specialist's settings row, created with the defaults the first time it is needed."""
+    booking_settings, _created = BookingSettings.objects.get_or_create(specialist=specialist)
+    return booking_settings
+
+
+def refresh_next_free_slot(*, specialist: Specialist, now: datetime) -> datetime | None:
+    """Store the specialist's earliest bookable slot (None when they have none) for search."""
+    calendar = load_calendar(specialist=specialist, starts=now, ends=now + _horizon_of(specialist))
+    slot = first_slot(calendar, now=now) if _offers(specialist) else None
+    value = slot.starts_at if slot else None
+    Specialist.objects.filter(pk=specialist.pk).update(next_free_slot_at=value)
+    specialist.next_free_slot_at = value
+    return value
+
+
+def _offers(specialist: Specialist) -> bool:
+    return specialist.is_listed and specialist.offers_free_consultation
+
+
+def _horizon_of(specialist: Specialist) -> timedelta:
+    value = (
+        BookingSettings.objects.filter(specialist=specialist)
+        .values_list("horizon_days", flat=True)
+        .first()
+    )
+    return timedelta(days=value or Rules().horizon.days)
+
+
+def refresh_all_next_free_slots(*, now: datetime, chunk: int = 1000) -> int:
+    """Recompute next_free_slot_at for every specialist, a chunk at a time.
+
+    The notice window moves with the clock, so yesterday's answer goes stale by itself.
+    Four queries and one bulk update per chunk, whatever the calendars hold.
+    """
+    offering = Specialist.objects.offering_free_consultations()
+    # Those who stopped offering, or were unpublished, show no slot.
+    Specialist.objects.exclude(pk__in=offering.values("pk")).exclude(next_free_slot_at=None).update(
+        next_free_slot_at=None
+    )
+    ids = list(offering.order_by("pk").values_list("pk", flat=True))
+    changed = 0
+    for index in range(0, len(ids), chunk):
+        part = ids[index : index + chunk]
+        calendars = load_calendars(specialist_ids=part, now=now)
+        current = dict(
+            Specialist.objects.filter(pk__in=part).values_list("pk", "next_free_slot_at")
+        )
+        updates = []
+        for specialist_id, calendar in calendars.items():
+            slot = first_slot(calendar, now=now)
+            value = slot.starts_at if slot else None
+            if current.get(specialist_id) != value:
+                updates.append(Specialist(pk=specialist_id, next_free_slot_at=value))
+        with transaction.atomic():
+            Specialist.objects.bulk_update(updates, ["next_free_slot_at"], batch_size=500)
+        changed += len(updates)
+    return changed

@@ -1,0 +1,209 @@
+"""Booking, cancelling, rescheduling and closing free consultations.
+
+The database is the real guard against double booking (see bookings.models); the checks
+here give a clear message first. Every function raises BookingError with a message that
+is safe to show, and sends its e-mails only after the transaction commits.
+"""
+
+from datetime import datetime
+
+from allauth.account.models import EmailAddress
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from bookings import availability, reminders, tasks
+from bookings.availability import SLOT
+from bookings.models import Consultation
+from directory.models import Specialist, User
+
+MAX_UPCOMING_PER_CLIENT = 3
+NOTE_MAX_LENGTH = 500
+
+
+class BookingError(Exception):
+    """A booking rule was broken; the message is safe to show to the person."""
+
+
+def party_of(*, consultation: Consultation, user: User) -> str | None:
+    """Which side of the consultation this person is on, or None for anyone else."""
+    if user.pk == consultation.client_id:
+        return Consultation.Party.CLIENT
+    if user.pk == consultation.specialist.owner_id:
+        return Consultation.Party.SPECIALIST
+    return None
+
+
+def _taken() -> BookingError:
+    return BookingError(_("Someone has just booked that time. Please pick another."))
+
+
+def _integrity_message(error: IntegrityError) -> BookingError:
+    if "one_free_per_client_and_specialist" in str(error):
+        return BookingError(_("You already have a free consultation with this specialist."))
+    return _taken()
+
+
+@transaction.atomic
+def book(
+    *,
+    client: User,
+    specialist: Specialist,
+    starts_at: datetime,
+    mode: str,
+    note: str = "",
+    phone: str = "",
+    client_time_zone: str = "UTC",
+    now: datetime,
+) -> Consultation:
+    """Book a free consultation in a slot the specialist offers, or raise BookingError.
+
+    Rules: a published specialist who offers free consultations, a verified e-mail, not
+    the specialist themself, a slot outside the notice window and inside the horizon,
+    one free consultation per client and specialist, at most three upcoming ones in all.
+    """
+    if not (specialist.is_listed and specialist.offers_free_consultation):
+        raise BookingError(_("This specialist is not offering free consultations right now."))
+    if specialist.owner_id == client.pk:
+        raise BookingError(_("You cannot book a consultation with yourself."))
+    if mode == Consultation.Mode.PHONE and not phone.strip():
+        raise BookingError(_("Please give a phone number for a phone consultation."))
+    if len(note) > NOTE_MAX_LENGTH:
+        raise BookingError(_("Please keep the note to 500 characters."))
+    # Serialises one client's bookings, so the limit below cannot be raced past.
+    User.objects.select_for_update().filter(pk=client.pk).exists()
+    if not EmailAddress.objects.filter(user=client, email__iexact=client.email, verified=True):
+        raise BookingError(_("Please verify your e-mail address before booking."))
+    mine = Consultation.objects.filter(client=client)
+    if mine.active().filter(specialist=specialist).exists():
+        raise BookingError(_("You already have a free consultation with this specialist."))
+    if mine.upcoming(now=now).count() >= MAX_UPCOMING_PER_CLIENT:
+        raise BookingError(
+            _("You can have at most three upcoming free consultations. Cancel one to book another.")
+        )
+    if starts_at <= now:
+        raise BookingError(_("That time has already passed. Please pick another."))
+    if not availability.is_bookable(specialist=specialist, starts_at=starts_at, now=now):
+        raise BookingError(_("That time is no longer available. Please pick another."))
+    try:
+        with transaction.atomic():
+            consultation = Consultation.objects.create(
+                specialist=specialist,
+                client=client,
+                starts_at=starts_at,
+                ends_at=starts_at + SLOT,
+                mode=mode,
+                note=note.strip(),
+                phone=phone.strip() if mode == Consultation.Mode.PHONE else "",
+                client_time_zone=client_time_zone,
+            )
+    except IntegrityError as error:
+        raise _integrity_message(error) from None
+    reminders.schedule_for(consultation=consultation, now=now)
+    availability.refresh_next_free_slot(specialist=specialist, now=now)
+    tasks.send_booking_confirmation.delay_on_commit(consultation.pk)  # type: ignore[attr-defined]
+    return consultation
+
+
+def _lock(consultation: Consultation) -> Consultation:
+    return (
+        Consultation.objects.select_for_update(of=("self",))
+        .select_related("specialist", "client")
+        .get(pk=consultation.pk)
+    )
+
+
+@transaction.atomic
+def cancel(
+    *, consultation: Consultation, by: User, reason: str = "", now: datetime
+) -> Consultation:
+    """Cancel an upcoming consultation for either side; the slot is offered again at once.
+
+    Raises BookingError when it has already started, ended or been cancelled.
+    """
+    locked = _lock(consultation)
+    party = party_of(consultation=locked, user=by)
+    if party is None:
+        raise BookingError(_("This consultation is not yours to change."))
+    if locked.status != Consultation.Status.CONFIRMED:
+        raise BookingError(_("This consultation is no longer active."))
+    if locked.starts_at <= now:
+        raise BookingError(_("This consultation has already started."))
+    locked.status = Consultation.Status.CANCELLED
+    locked.cancelled_at = now
+    locked.cancelled_by = party
+    locked.change_reason = reason.strip()[:NOTE_MAX_LENGTH]
+    locked.sequence += 1
+    locked.save()
+    reminders.void(consultation=locked)
+    availability.refresh_next_free_slot(specialist=locked.specialist, now=now)
+    tasks.send_cancellation_notice.delay_on_commit(locked.pk)  # type: ignore[attr-defined]
+    return locked
+
+
+@transaction.atomic
+def reschedule(
+    *, consultation: Consultation, by: User, starts_at: datetime, reason: str = "", now: datetime
+) -> Consultation:
+    """Move an upcoming consultation to another free slot of the same specialist.
+
+    Its reminders move with it. Raises BookingError when the new time is not bookable
+    or was just taken, or the consultation can no longer be changed.
+    """
+    locked = _lock(consultation)
+    party = party_of(consultation=locked, user=by)
+    if party is None:
+        raise BookingError(_("This consultation is not yours to change."))
+    if locked.status != Consultation.Status.CONFIRMED:
+        raise BookingError(_("This consultation is no longer active."))
+    if locked.starts_at <= now:
+        raise BookingError(_("This consultation has already started."))
+    if starts_at == locked.starts_at:
+        raise BookingError(_("That is the time already booked. Please pick another."))
+    current = (locked.starts_at, locked.ends_at)
+    if not availability.is_bookable(
+        specialist=locked.specialist, starts_at=starts_at, now=now, ignore=current
+    ):
+        raise BookingError(_("That time is no longer available. Please pick another."))
+    locked.starts_at = starts_at
+    locked.ends_at = starts_at + SLOT
+    locked.change_reason = reason.strip()[:NOTE_MAX_LENGTH]
+    locked.sequence += 1
+    try:
+        with transaction.atomic():
+            locked.save()
+    except IntegrityError:
+        raise _taken() from None
+    reminders.move(consultation=locked, now=now)
+    availability.refresh_next_free_slot(specialist=locked.specialist, now=now)
+    tasks.send_reschedule_notice.delay_on_commit(locked.pk, party)  # type: ignore[attr-defined]
+    return locked
+
+
+@transaction.atomic
+def close(*, consultation: Consultation, by: User, status: str, now: datetime) -> Consultation:
+    """The specialist marks a consultation that has started as completed or a no-show."""
+    if status not in (Consultation.Status.COMPLETED, Consultation.Status.NO_SHOW):
+        raise BookingError(_("Choose completed or no-show."))
+    locked = _lock(consultation)
+    if party_of(consultation=locked, user=by) != Consultation.Party.SPECIALIST:
+        raise BookingError(_("Only the specialist can mark how a consultation went."))
+    if locked.status == Consultation.Status.CANCELLED:
+        raise BookingError(_("This consultation was cancelled."))
+    if locked.starts_at > now:
+        raise BookingError(_("This consultation has not started yet."))
+    locked.status = status
+    locked.save(update_fields=["status", "changed_at"])
+    return locked
+
+
+@transaction.atomic
+def record_fit(*, consultation: Consultation, client: User, fit: str, now: datetime) -> None:
+    """The client says whether the specialist seemed a good fit, after the consultation."""
+    if consultation.client_id != client.pk:
+        raise BookingError(_("This consultation is not yours."))
+    if fit not in Consultation.Fit.values:
+        raise BookingError(_("Please choose one of the answers."))
+    if consultation.status == Consultation.Status.CANCELLED or consultation.ends_at > now:
+        raise BookingError(_("You can answer after the consultation."))
+    Consultation.objects.filter(pk=consultation.pk).update(fit=fit)
+    consultation.fit = fit

@@ -1,0 +1,225 @@
+"""Forms check shape and turn input into domain types; the rules live in bookings.booking."""
+
+from datetime import UTC, datetime, time
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bookings.availability import zone_or_none
+from bookings.booking import NOTE_MAX_LENGTH
+from bookings.models import AvailabilityException, BookingSettings, Consultation, Weekday
+
+HALF_HOURS = [(f"{h:02d}:{m:02d}", f"{h:02d}:{m:02d}") for h in range(24) for m in (0, 30)]
+END_CHOICES = [*HALF_HOURS[1:], ("24:00", "24:00")]
+
+
+def parse_slot(value: str) -> datetime | None:
+    """An aware UTC moment from an ISO string, or None when it is not one."""
+    if not value or len(value) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None or moment.second or moment.microsecond:
+        return None
+    return moment.astimezone(UTC)
+
+
+def slot_value(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _clock(value: str) -> time:
+    if value == "24:00":
+        return time(0, 0)  # the end of the day
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+class SlotField(forms.CharField):
+    widget = forms.HiddenInput
+
+    def to_python(self, value: Any) -> datetime | None:  # type: ignore[override]
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        moment = parse_slot(value)
+        if moment is None:
+            raise forms.ValidationError(_("That time is not valid. Please pick one from the list."))
+        return moment
+
+
+class BookingForm(forms.Form):
+    slot = SlotField(error_messages={"required": _("Please pick a time.")})
+    tz = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    mode = forms.ChoiceField(
+        label=_("How would you like to talk?"),
+        choices=Consultation.Mode.choices,
+        initial=Consultation.Mode.VIDEO,
+        widget=forms.RadioSelect,
+    )
+    phone = forms.CharField(
+        label=_("Phone number (for a phone call)"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    note = forms.CharField(
+        label=_("In a few words, what would you like help with? (optional)"),
+        help_text=_("Only the specialist sees this."),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_tz(self) -> str:
+        return self.cleaned_data["tz"] if zone_or_none(self.cleaned_data["tz"]) else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("mode") == Consultation.Mode.PHONE and not data.get("phone", "").strip():
+            self.add_error("phone", _("Please give a phone number for a phone call."))
+        return data
+
+
+class ChangeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional, shared with the other person)"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RescheduleForm(ChangeForm):
+    slot = SlotField(error_messages={"required": _("Please pick a new time.")})
+    tz = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
+class CloseForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (Consultation.Status.COMPLETED, Consultation.Status.COMPLETED.label),
+            (Consultation.Status.NO_SHOW, Consultation.Status.NO_SHOW.label),
+        ]
+    )
+
+
+class FitForm(forms.Form):
+    fit = forms.ChoiceField(choices=Consultation.Fit.choices)
+
+
+class WeeklyRangeForm(forms.Form):
+    weekday = forms.TypedChoiceField(label=_("Day"), choices=Weekday.choices, coerce=int)
+    starts = forms.ChoiceField(label=_("From"), choices=HALF_HOURS)
+    ends = forms.ChoiceField(label=_("To"), choices=END_CHOICES)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "starts" in data and "ends" in data:
+            data["starts"], data["ends"] = _clock(data["starts"]), _clock(data["ends"])
+            end = (
+                24 * 60 if data["ends"] == time(0) else data["ends"].hour * 60 + data["ends"].minute
+            )
+            if end <= data["starts"].hour * 60 + data["starts"].minute:
+                raise forms.ValidationError(_("The end must be after the start."))
+        return data
+
+
+class BaseWeeklyFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen: dict[int, list[tuple[int, int]]] = {}
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE"):
+                continue
+            start = data["starts"].hour * 60 + data["starts"].minute
+            end = (
+                24 * 60 if data["ends"] == time(0) else data["ends"].hour * 60 + data["ends"].minute
+            )
+            for other_start, other_end in seen.get(data["weekday"], []):
+                if start < other_end and other_start < end:
+                    raise forms.ValidationError(
+                        _("Two ranges on %(day)s overlap.")
+                        % {"day": Weekday(data["weekday"]).label}
+                    )
+            seen.setdefault(data["weekday"], []).append((start, end))
+
+    def ranges(self) -> list[tuple[int, time, time]]:
+        return [
+            (form.cleaned_data["weekday"], form.cleaned_data["starts"], form.cleaned_data["ends"])
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+WeeklyFormSet = forms.formset_factory(
+    WeeklyRangeForm,
+    formset=BaseWeeklyFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=70,
+    validate_max=True,
+)
+
+
+class ExceptionForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("What"), choices=AvailabilityException.Kind.choices)
+    starts = forms.ChoiceField(
+        label=_("From"), choices=[("", _("All day")), *HALF_HOURS], required=False
+    )
+    ends = forms.ChoiceField(label=_("To"), choices=[("", "—"), *END_CHOICES], required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("starts", "ends"):
+            data[name] = _clock(data[name]) if data.get(name) else None
+        return data
+
+
+class BookingSettingsForm(forms.ModelForm):
+    meeting_link = forms.URLField(
+        label=_("Meeting link for free consultations"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Leave empty to use the meeting link on your profile."),
+    )
+
+    class Meta:
+        model = BookingSettings
+        fields = ["buffer_minutes", "notice_hours", "horizon_days", "daily_cap", "meeting_link"]
+        widgets = {
+            "buffer_minutes": forms.NumberInput(attrs={"min": 0, "max": 240, "step": 5}),
+            "notice_hours": forms.NumberInput(attrs={"min": 0, "max": 336}),
+            "horizon_days": forms.NumberInput(attrs={"min": 1, "max": 365}),
+            "daily_cap": forms.NumberInput(attrs={"min": 1, "max": 48}),
+        }
+
+    def clean_buffer_minutes(self) -> int:
+        value = self.cleaned_data["buffer_minutes"]
+        if value > 240:
+            raise forms.ValidationError(_("At most 240 minutes."))
+        return value
+
+    def clean_notice_hours(self) -> int:
+        value = self.cleaned_data["notice_hours"]
+        if value > 336:
+            raise forms.ValidationError(_("At most 336 hours (two weeks)."))
+        return value
+
+    def clean_horizon_days(self) -> int:
+        value = self.cleaned_data["horizon_days"]
+        if not 1 <= value <= 365:
+            raise forms.ValidationError(_("Between 1 and 365 days."))
+        return value
+
+    def clean_daily_cap(self) -> int | None:
+        value = self.cleaned_data["daily_cap"]
+        if value is not None and not 1 <= value <= 48:
+            raise forms.ValidationError(_("Between 1 and 48, or empty for no limit."))
+        return value

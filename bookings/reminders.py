@@ -1,0 +1,118 @@
+"""Reminders are rows: created with a booking, voided by a cancel, moved by a reschedule.
+
+A beat task sweeps what is due every minute and hands batches of ids to workers. A worker
+claims its rows with one conditional UPDATE, so two workers never send the same reminder,
+then sends the batch over one e-mail connection and marks what it sent. A claim left by a
+worker that died is taken over once it is STALE_CLAIM old.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Q
+
+from bookings import emails
+from bookings.models import Consultation, Reminder
+
+STALE_CLAIM = timedelta(minutes=10)
+BATCH_SIZE = 500
+FOLLOW_UP_AFTER = timedelta(hours=1)
+
+
+def offsets() -> dict[str, timedelta]:
+    """How long before the start each reminder goes out (settings.BOOKINGS_REMINDER_MINUTES)."""
+    minutes = getattr(
+        settings,
+        "BOOKINGS_REMINDER_MINUTES",
+        {Reminder.Kind.DAY_BEFORE: 24 * 60, Reminder.Kind.HOUR_BEFORE: 60},
+    )
+    return {kind: timedelta(minutes=value) for kind, value in minutes.items()}
+
+
+def _due_times(consultation: Consultation) -> dict[str, datetime]:
+    due = {kind: consultation.starts_at - offset for kind, offset in offsets().items()}
+    due[Reminder.Kind.FOLLOW_UP] = consultation.ends_at + FOLLOW_UP_AFTER
+    return due
+
+
+def schedule_for(*, consultation: Consultation, now: datetime) -> list[Reminder]:
+    """Create the consultation's reminders; those whose time has already passed are skipped."""
+    return Reminder.objects.bulk_create(
+        Reminder(consultation=consultation, kind=kind, due_at=due_at)
+        for kind, due_at in _due_times(consultation).items()
+        if due_at > now
+    )
+
+
+def void(*, consultation: Consultation) -> int:
+    """Drop what has not been sent. (The sweep also ignores cancelled consultations.)"""
+    deleted, _by_model = Reminder.objects.filter(consultation=consultation, sent_at=None).delete()
+    return deleted
+
+
+@transaction.atomic
+def move(*, consultation: Consultation, now: datetime) -> None:
+    """After a reschedule: every reminder again for the new time, skipping passed ones."""
+    Reminder.objects.filter(consultation=consultation).delete()
+    schedule_for(consultation=consultation, now=now)
+
+
+def _sendable() -> Q:
+    before = Q(
+        kind__in=[Reminder.Kind.DAY_BEFORE, Reminder.Kind.HOUR_BEFORE],
+        consultation__status=Consultation.Status.CONFIRMED,
+    )
+    after = Q(
+        kind=Reminder.Kind.FOLLOW_UP,
+        consultation__status__in=[Consultation.Status.CONFIRMED, Consultation.Status.COMPLETED],
+    )
+    return before | after
+
+
+def _unclaimed(now: datetime) -> Q:
+    return Q(claimed_at=None) | Q(claimed_at__lt=now - STALE_CLAIM)
+
+
+def due_batches(*, now: datetime, batch_size: int = BATCH_SIZE) -> list[list[int]]:
+    """Ids of reminders due and not yet sent or claimed, in batches, oldest first."""
+    ids = list(
+        Reminder.objects.filter(_sendable(), _unclaimed(now), sent_at=None, due_at__lte=now)
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return [ids[index : index + batch_size] for index in range(0, len(ids), batch_size)]
+
+
+def send_batch(*, reminder_ids: list[int], now: datetime) -> int:
+    """Send each of these reminders at most once; the number sent by this call.
+
+    The conditional UPDATE is the claim: of two workers given the same ids, each row goes
+    to exactly one. Rows of cancelled consultations, sent rows and rows another worker
+    holds are left alone.
+    """
+    token = uuid.uuid4().hex
+    claimed = (
+        Reminder.objects.filter(pk__in=reminder_ids, sent_at=None, due_at__lte=now)
+        .filter(_unclaimed(now))
+        .filter(pk__in=Reminder.objects.filter(_sendable(), pk__in=reminder_ids).values("pk"))
+        .update(claimed_at=now, claim=token)
+    )
+    if not claimed:
+        return 0
+    reminders = list(
+        Reminder.objects.filter(claim=token, sent_at=None).select_related(
+            "consultation__specialist", "consultation__client"
+        )
+    )
+    try:
+        messages = [emails.reminder(reminder=reminder) for reminder in reminders]
+        with get_connection() as connection:
+            connection.send_messages(messages)
+    except BaseException:
+        # Give the rows back at once so that the retry (or the next sweep) can send them.
+        Reminder.objects.filter(claim=token, sent_at=None).update(claimed_at=None, claim="")
+        raise
+    return Reminder.objects.filter(claim=token, sent_at=None).update(sent_at=now)

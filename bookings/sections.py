@@ -1,0 +1,41 @@
+"""The free-consultation call to action on the public profile page (three queries)."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings import availability
+from bookings.forms import slot_value
+from directory.models import Specialist
+from directory.sections import Section
+
+SHOWN = 6
+LOOK_AHEAD = timedelta(days=14)
+
+
+def free_consultation(specialist: Specialist, request: HttpRequest) -> Section | None:
+    if not specialist.offers_free_consultation:
+        return None
+    now = timezone.now()
+    zone = availability.zone_or_none(request.GET.get("tz"))
+    detected = zone is not None
+    zone = zone or availability.zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+    found = availability.slots_for(
+        specialist=specialist, now=now, starts=now, ends=now + LOOK_AHEAD
+    )[:SHOWN]
+    picker = reverse("bookings:pick", kwargs={"slug": specialist.slug})
+    book = reverse("bookings:book", kwargs={"slug": specialist.slug})
+    return Section(
+        template="bookings/_profile_section.html",
+        order=10,
+        context={
+            "slots": [(slot.starts_at, slot_value(slot.starts_at)) for slot in found],
+            "zone": zone.key,
+            "zone_detected": detected,
+            "picker_url": picker,
+            "book_url": book,
+        },
+    )

@@ -1,0 +1,575 @@
+"""Views translate HTTP: load what is the user's (404 otherwise), validate, call one domain
+function, turn a BookingError into a form error, redirect after POST."""
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import cast
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bookings import availability, booking, calendar
+from bookings.availability import Slot, zone_or_none
+from bookings.forms import (
+    BaseWeeklyFormSet,
+    BookingForm,
+    BookingSettingsForm,
+    ChangeForm,
+    CloseForm,
+    ExceptionForm,
+    FitForm,
+    RescheduleForm,
+    WeeklyFormSet,
+    parse_slot,
+    slot_value,
+)
+from bookings.models import (
+    AvailabilityException,
+    BookingSettings,
+    Consultation,
+    WeeklyHours,
+    new_feed_token,
+)
+from directory.access import AuthenticatedHttpRequest, login_prompt_required
+from directory.models import TIME_ZONE_CHOICES, Specialist
+
+BOOK_PROMPT = gettext_lazy("To book a free consultation, please log in or create an account")
+CONSULTATIONS_PROMPT = gettext_lazy("To see your consultations, please log in to your account")
+PICKER_DAYS = 7
+
+
+def _client_zone(
+    request: HttpRequest, specialist: Specialist, *, default: str | None = None
+) -> tuple[ZoneInfo, bool]:
+    """The zone to show times in: the visitor's (from ?tz=) or else the specialist's."""
+    zone = zone_or_none(request.GET.get("tz") or request.POST.get("tz") or default)
+    if zone is not None:
+        return zone, True
+    return zone_or_none(specialist.time_zone) or ZoneInfo("UTC"), False
+
+
+def _days(found: list[Slot], zone: ZoneInfo) -> list[tuple[date, list[Slot]]]:
+    by_day: dict[date, list[Slot]] = defaultdict(list)
+    for slot in found:
+        by_day[slot.starts_at.astimezone(zone).date()].append(slot)
+    return sorted(by_day.items())
+
+
+def _picker_context(
+    request: HttpRequest,
+    specialist: Specialist,
+    *,
+    ignore: tuple[datetime, datetime] | None = None,
+    default_zone: str | None = None,
+) -> dict[str, object]:
+    """Slots for one week in the visitor's zone, with links to the weeks around it."""
+    now = timezone.now()
+    zone, detected = _client_zone(request, specialist, default=default_zone)
+    today = now.astimezone(zone).date()
+    try:
+        first = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        first = today
+    first = min(max(first, today), today + timedelta(days=366))
+    starts = datetime.combine(first, datetime.min.time(), tzinfo=zone)
+    ends = datetime.combine(first + timedelta(days=PICKER_DAYS), datetime.min.time(), tzinfo=zone)
+    calendar_ = availability.load_calendar(specialist=specialist, starts=starts, ends=ends)
+    found = availability.slots(calendar_, now=now, starts=starts, ends=ends, ignore=ignore)
+    horizon_end = (now + calendar_.rules.horizon).astimezone(zone).date()
+    return {
+        "specialist": specialist,
+        "days": [
+            (day, [(slot, slot_value(slot.starts_at)) for slot in day_slots])
+            for day, day_slots in _days(found, zone)
+        ],
+        "zone": zone.key,
+        "zone_detected": detected,
+        "specialist_zone": specialist.time_zone,
+        "week_start": first,
+        "week_end": first + timedelta(days=PICKER_DAYS - 1),
+        "previous_week": (first - timedelta(days=PICKER_DAYS)).isoformat()
+        if first > today
+        else None,
+        "next_week": (first + timedelta(days=PICKER_DAYS)).isoformat()
+        if first + timedelta(days=PICKER_DAYS) <= horizon_end
+        else None,
+        "time_zones": TIME_ZONE_CHOICES,
+    }
+
+
+@require_GET
+def pick_slot(request: HttpRequest, slug: str) -> HttpResponse:
+    specialist = get_object_or_404(Specialist.objects.offering_free_consultations(), slug=slug)
+    return render(request, "bookings/pick_slot.html", _picker_context(request, specialist))
+
+
+@never_cache
+@login_prompt_required(BOOK_PROMPT)
+@require_http_methods(["GET", "POST"])
+def book(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    specialist = get_object_or_404(Specialist.objects.offering_free_consultations(), slug=slug)
+    zone, detected = _client_zone(request, specialist)
+    if request.method == "POST":
+        form = BookingForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                consultation = booking.book(
+                    client=request.user,
+                    specialist=specialist,
+                    starts_at=data["slot"],
+                    mode=data["mode"],
+                    note=data["note"],
+                    phone=data["phone"],
+                    client_time_zone=zone.key,
+                    now=timezone.now(),
+                )
+            except booking.BookingError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Booked. We have e-mailed you the details."))
+                return redirect(consultation)
+        status = 400
+    else:
+        form = BookingForm(initial={"slot": request.GET.get("slot", ""), "tz": zone.key})
+        status = 200
+    slot = parse_slot(str(form["slot"].value() or ""))
+    if request.method == "GET" and slot is None:
+        messages.error(request, _("Please pick a time first."))
+        return redirect(reverse("bookings:pick", kwargs={"slug": specialist.slug}))
+    context = {
+        "specialist": specialist,
+        "form": form,
+        "slot": slot,
+        "zone": zone.key,
+        "zone_detected": detected,
+        "picker_url": reverse("bookings:pick", kwargs={"slug": specialist.slug})
+        + "?"
+        + urlencode({"tz": zone.key}),
+    }
+    return render(request, "bookings/book.html", context, status=status)
+
+
+def _mine(request: AuthenticatedHttpRequest, pk: int) -> tuple[Consultation, str]:
+    """The consultation if this person is one of its two sides; 404 for anyone else."""
+    consultation = get_object_or_404(
+        Consultation.objects.select_related("specialist", "client").filter(
+            Q(client=request.user) | Q(specialist__owner=request.user)
+        ),
+        pk=pk,
+    )
+    party = booking.party_of(consultation=consultation, user=request.user)
+    if party is None:
+        raise Http404
+    return consultation, party
+
+
+def _zone_for(consultation: Consultation, party: str) -> str:
+    key = (
+        consultation.client_time_zone
+        if party == Consultation.Party.CLIENT
+        else consultation.specialist.time_zone
+    )
+    return key if zone_or_none(key) else "UTC"
+
+
+@never_cache
+@login_prompt_required(CONSULTATIONS_PROMPT)
+@require_GET
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    consultation, party = _mine(request, pk)
+    booking_settings = BookingSettings.objects.filter(specialist=consultation.specialist).first()
+    now = timezone.now()
+    context = {
+        "consultation": consultation,
+        "party": party,
+        "zone": _zone_for(consultation, party),
+        "meeting_link": calendar.meeting_link(consultation, booking_settings),
+        "changeable": consultation.status == Consultation.Status.CONFIRMED
+        and consultation.starts_at > now,
+        "closable": party == Consultation.Party.SPECIALIST
+        and consultation.status == Consultation.Status.CONFIRMED
+        and consultation.starts_at <= now,
+        "can_answer_fit": party == Consultation.Party.CLIENT
+        and consultation.is_active
+        and consultation.ends_at <= now,
+    }
+    return render(request, "bookings/detail.html", context)
+
+
+@never_cache
+@login_prompt_required(CONSULTATIONS_PROMPT)
+@require_GET
+def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    consultation, _party = _mine(request, pk)
+    booking_settings = BookingSettings.objects.filter(specialist=consultation.specialist).first()
+    body = calendar.invite(
+        consultation=consultation, booking_settings=booking_settings, now=timezone.now()
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="consultation.ics"'
+    return response
+
+
+@never_cache
+@login_prompt_required(CONSULTATIONS_PROMPT)
+@require_http_methods(["GET", "POST"])
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A GET only asks for confirmation: mail scanners follow links."""
+    consultation, party = _mine(request, pk)
+    form = ChangeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                booking.cancel(
+                    consultation=consultation,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    now=timezone.now(),
+                )
+            except booking.BookingError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The consultation is cancelled. We have told them."))
+                return redirect(consultation)
+        status = 400
+    context = {
+        "consultation": consultation,
+        "party": party,
+        "form": form,
+        "zone": _zone_for(consultation, party),
+    }
+    return render(request, "bookings/cancel.html", context, status=status)
+
+
+@never_cache
+@login_prompt_required(CONSULTATIONS_PROMPT)
+@require_http_methods(["GET", "POST"])
+def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A GET shows the free times; only the POST moves the consultation."""
+    consultation, party = _mine(request, pk)
+    form = RescheduleForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                booking.reschedule(
+                    consultation=consultation,
+                    by=request.user,
+                    starts_at=form.cleaned_data["slot"],
+                    reason=form.cleaned_data["reason"],
+                    now=timezone.now(),
+                )
+            except booking.BookingError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Moved to the new time. We have told them."))
+                return redirect(consultation)
+        status = 400
+    context = _picker_context(
+        request,
+        consultation.specialist,
+        ignore=(consultation.starts_at, consultation.ends_at),
+        default_zone=_zone_for(consultation, party),
+    )
+    context.update(
+        {
+            "consultation": consultation,
+            "party": party,
+            "form": form,
+            "selected": request.POST.get("slot", ""),
+        }
+    )
+    return render(request, "bookings/reschedule.html", context, status=status)
+
+
+def _page(request: HttpRequest, queryset, per_page: int = 20):  # type: ignore[no-untyped-def]
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+@never_cache
+@login_prompt_required(CONSULTATIONS_PROMPT)
+@require_GET
+def my_consultations(request: AuthenticatedHttpRequest) -> HttpResponse:
+    now = timezone.now()
+    mine = Consultation.objects.filter(client=request.user).select_related("specialist")
+    upcoming = list(mine.upcoming(now=now))
+    past = _page(request, mine.exclude(pk__in=[c.pk for c in upcoming]).order_by("-starts_at"))
+    zone = upcoming[0].client_time_zone if upcoming else None
+    context = {
+        "upcoming": upcoming,
+        "past": past,
+        "zone": zone if zone_or_none(zone) else "UTC",
+        "now": now,
+    }
+    return render(request, "bookings/my_consultations.html", context)
+
+
+def _own_specialist(request: AuthenticatedHttpRequest) -> Specialist:
+    try:
+        return Specialist.objects.get(owner=request.user)
+    except Specialist.DoesNotExist:
+        raise Http404 from None
+
+
+@never_cache
+@login_prompt_required(CONSULTATIONS_PROMPT)
+@require_GET
+def practice(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The specialist's consultations: upcoming, a week view, and ones to close."""
+    specialist = _own_specialist(request)
+    now = timezone.now()
+    zone = zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+    today = now.astimezone(zone).date()
+    try:
+        week_start = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        week_start = today - timedelta(days=today.weekday())
+    week_start -= timedelta(days=week_start.weekday())
+    week_from = datetime.combine(week_start, datetime.min.time(), tzinfo=zone)
+    week_to = week_from + timedelta(days=7)
+    mine = Consultation.objects.filter(specialist=specialist).select_related("client")
+    week = list(mine.active().filter(starts_at__gte=week_from, starts_at__lt=week_to))
+    by_day: dict[date, list[Consultation]] = defaultdict(list)
+    for consultation in week:
+        by_day[consultation.starts_at.astimezone(zone).date()].append(consultation)
+    booking_settings = availability.settings_for(specialist=specialist)
+    context = {
+        "specialist": specialist,
+        "zone": zone.key,
+        "upcoming": _page(request, mine.upcoming(now=now)),
+        "to_close": list(
+            mine.filter(status=Consultation.Status.CONFIRMED, starts_at__lte=now).order_by(
+                "-starts_at"
+            )[:20]
+        ),
+        "week_days": [
+            (week_start + timedelta(days=i), by_day[week_start + timedelta(days=i)])
+            for i in range(7)
+        ],
+        "week_start": week_start,
+        "previous_week": (week_start - timedelta(days=7)).isoformat(),
+        "next_week": (week_start + timedelta(days=7)).isoformat(),
+        "feed_url": request.build_absolute_uri(
+            reverse("bookings:feed", kwargs={"token": booking_settings.feed_token})
+        ),
+        "close_form": CloseForm(),
+    }
+    return render(request, "bookings/practice.html", context)
+
+
+@login_prompt_required(CONSULTATIONS_PROMPT)
+@require_POST
+def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    consultation, _party = _mine(request, pk)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            booking.close(
+                consultation=consultation,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                now=timezone.now(),
+            )
+        except booking.BookingError as error:
+            messages.error(request, str(error))
+            return redirect(consultation)
+        messages.success(request, _("Saved."))
+        return redirect("bookings:practice")
+    messages.error(request, _("Choose completed or no-show."))
+    return redirect(consultation)
+
+
+@never_cache
+@login_prompt_required(CONSULTATIONS_PROMPT)
+@require_POST
+def new_feed_url(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Replace the private feed address, for when it was shared by mistake."""
+    specialist = _own_specialist(request)
+    booking_settings = availability.settings_for(specialist=specialist)
+    booking_settings.feed_token = new_feed_token()
+    booking_settings.save(update_fields=["feed_token"])
+    messages.success(
+        request, _("Your calendar feed has a new address; the old one stopped working.")
+    )
+    return redirect("bookings:practice")
+
+
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A specialist's consultations as iCalendar; the unguessable token is the key."""
+    booking_settings = get_object_or_404(
+        BookingSettings.objects.select_related("specialist"), feed_token=token
+    )
+    since = timezone.now() - timedelta(days=60)
+    consultations = Consultation.objects.filter(
+        specialist=booking_settings.specialist, starts_at__gte=since
+    ).select_related("specialist")
+    body = calendar.feed(
+        consultations=consultations, booking_settings=booking_settings, now=timezone.now()
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@never_cache
+@login_prompt_required(CONSULTATIONS_PROMPT)
+@require_http_methods(["GET", "POST"])
+def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Was this a good fit? "Not a fit" shows three similar specialists free this week."""
+    consultation, party = _mine(request, pk)
+    if party != Consultation.Party.CLIENT:
+        raise Http404
+    form = FitForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                booking.record_fit(
+                    consultation=consultation,
+                    client=request.user,
+                    fit=form.cleaned_data["fit"],
+                    now=timezone.now(),
+                )
+            except booking.BookingError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("bookings:feedback", pk=consultation.pk)
+        status = 400
+    similar: list[Specialist] = []
+    if consultation.fit == Consultation.Fit.NOT_FIT:
+        similar = _similar(consultation.specialist, now=timezone.now())
+    context = {"consultation": consultation, "form": form, "similar": similar}
+    return render(request, "bookings/feedback.html", context, status=status)
+
+
+def _similar(specialist: Specialist, *, now: datetime) -> list[Specialist]:
+    shared = specialist.specialties.values("pk")
+    candidates = (
+        Specialist.objects.offering_free_consultations()
+        .exclude(pk=specialist.pk)
+        .filter(next_free_slot_at__gte=now, next_free_slot_at__lt=now + timedelta(days=7))
+    )
+    matching = list(
+        candidates.filter(specialties__in=shared).distinct().order_by("next_free_slot_at")[:3]
+    )
+    if len(matching) < 3:
+        matching += list(
+            candidates.exclude(pk__in=[s.pk for s in matching]).order_by("next_free_slot_at")[
+                : 3 - len(matching)
+            ]
+        )
+    return matching
+
+
+def _availability_page(
+    request: AuthenticatedHttpRequest,
+    specialist: Specialist,
+    *,
+    formset: BaseWeeklyFormSet | None = None,
+    settings_form: BookingSettingsForm | None = None,
+    exception_form: ExceptionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    booking_settings = availability.settings_for(specialist=specialist)
+    rows = WeeklyHours.objects.filter(specialist=specialist)
+    initial = [
+        {
+            "weekday": row.weekday,
+            "starts": f"{row.starts:%H:%M}",
+            "ends": "24:00" if row.ends.hour == row.ends.minute == 0 else f"{row.ends:%H:%M}",
+        }
+        for row in rows
+    ]
+    zone = zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+    context = {
+        "specialist": specialist,
+        "formset": formset or WeeklyFormSet(prefix="hours", initial=initial),
+        "settings_form": settings_form or BookingSettingsForm(instance=booking_settings),
+        "exception_form": exception_form or ExceptionForm(),
+        "exceptions": list(
+            AvailabilityException.objects.filter(
+                specialist=specialist, date__gte=timezone.now().astimezone(zone).date()
+            )
+        ),
+    }
+    return render(request, "bookings/availability.html", context, status=status)
+
+
+@never_cache
+@login_prompt_required(CONSULTATIONS_PROMPT)
+@require_http_methods(["GET", "POST"])
+def availability_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Weekly hours and booking rules on one page; dated exceptions below."""
+    specialist = _own_specialist(request)
+    if request.method != "POST":
+        return _availability_page(request, specialist)
+    formset = cast(BaseWeeklyFormSet, WeeklyFormSet(request.POST, prefix="hours"))
+    settings_form = BookingSettingsForm(
+        request.POST, instance=availability.settings_for(specialist=specialist)
+    )
+    if formset.is_valid() and settings_form.is_valid():
+        try:
+            with transaction.atomic():
+                settings_form.save()
+                availability.set_weekly_hours(
+                    specialist=specialist, ranges=formset.ranges(), now=timezone.now()
+                )
+        except availability.AvailabilityError as error:
+            settings_form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your availability is saved."))
+            return redirect("bookings:availability")
+    return _availability_page(
+        request, specialist, formset=formset, settings_form=settings_form, status=400
+    )
+
+
+@login_prompt_required(CONSULTATIONS_PROMPT)
+@require_POST
+def add_exception(request: AuthenticatedHttpRequest) -> HttpResponse:
+    specialist = _own_specialist(request)
+    form = ExceptionForm(request.POST)
+    if form.is_valid():
+        try:
+            availability.add_exception(
+                specialist=specialist,
+                day=form.cleaned_data["date"],
+                kind=form.cleaned_data["kind"],
+                starts=form.cleaned_data["starts"],
+                ends=form.cleaned_data["ends"],
+                now=timezone.now(),
+            )
+        except availability.AvailabilityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Added."))
+            return redirect("bookings:availability")
+    return _availability_page(request, specialist, exception_form=form, status=400)
+
+
+@login_prompt_required(CONSULTATIONS_PROMPT)
+@require_POST
+def remove_exception(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    exception = get_object_or_404(
+        AvailabilityException.objects.select_related("specialist"),
+        pk=pk,
+        specialist__owner=request.user,
+    )
+    availability.remove_exception(exception=exception, now=timezone.now())
+    messages.success(request, _("Removed."))
+    return redirect("bookings:availability")

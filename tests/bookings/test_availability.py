@@ -1,0 +1,311 @@
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bookings import availability
+from bookings.availability import AvailabilityError, Calendar, Exception_, Rules, slots
+from bookings.models import AvailabilityException, BookingSettings, Consultation
+from tests.bookings.conftest import open_hours
+from tests.factories import SpecialistFactory, UserFactory
+
+TORONTO = ZoneInfo("America/Toronto")
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)  # a Monday
+NINE_TO_FIVE = {day: [(9 * 60, 17 * 60)] for day in range(7)}
+
+
+def local(day: date, hour: int, minute: int = 0, zone=TORONTO) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)
+
+
+def day_slots(calendar, day: date, *, now=NOW):
+    starts = datetime.combine(day, time(0), tzinfo=calendar.zone)
+    return slots(calendar, now=now, starts=starts, ends=starts + timedelta(days=1))
+
+
+def test_offers_thirty_minute_slots_inside_weekly_hours():
+    calendar = Calendar(zone=TORONTO, rules=Rules(), weekly={2: [(9 * 60, 11 * 60)]})
+
+    found = day_slots(calendar, date(2026, 6, 3))
+
+    assert [s.starts_at for s in found] == [
+        local(date(2026, 6, 3), 9),
+        local(date(2026, 6, 3), 9, 30),
+        local(date(2026, 6, 3), 10),
+        local(date(2026, 6, 3), 10, 30),
+    ]
+    assert all(s.ends_at - s.starts_at == timedelta(minutes=30) for s in found)
+
+
+def test_several_ranges_a_day_give_slots_in_each_and_none_in_the_break():
+    calendar = Calendar(
+        zone=TORONTO, rules=Rules(), weekly={2: [(9 * 60, 10 * 60), (14 * 60, 15 * 60)]}
+    )
+
+    found = day_slots(calendar, date(2026, 6, 3))
+
+    hours = [s.starts_at.astimezone(TORONTO).strftime("%H:%M") for s in found]
+    assert hours == ["09:00", "09:30", "14:00", "14:30"]
+
+
+def test_refuses_slots_inside_the_notice_window():
+    calendar = Calendar(zone=TORONTO, rules=Rules(notice=timedelta(hours=12)), weekly=NINE_TO_FIVE)
+    now = local(date(2026, 6, 2), 21)  # 12 hours ahead is 09:00 tomorrow
+
+    found = day_slots(calendar, date(2026, 6, 3), now=now)
+
+    assert found[0].starts_at == local(date(2026, 6, 3), 9)
+    found = day_slots(calendar, date(2026, 6, 3), now=now + timedelta(minutes=1))
+    assert found[0].starts_at == local(date(2026, 6, 3), 9, 30)
+
+
+def test_offers_nothing_beyond_the_horizon():
+    calendar = Calendar(zone=TORONTO, rules=Rules(horizon=timedelta(days=3)), weekly=NINE_TO_FIVE)
+
+    assert day_slots(calendar, date(2026, 6, 3))
+    assert not day_slots(calendar, date(2026, 6, 5))
+
+
+def test_removes_booked_times_and_the_buffer_around_them():
+    busy = (local(date(2026, 6, 3), 10), local(date(2026, 6, 3), 10, 30))
+    calendar = Calendar(
+        zone=TORONTO,
+        rules=Rules(buffer=timedelta(minutes=15)),
+        weekly={2: [(9 * 60, 12 * 60)]},
+        busy=[busy],
+    )
+
+    hours = [
+        s.starts_at.astimezone(TORONTO).strftime("%H:%M")
+        for s in day_slots(calendar, date(2026, 6, 3))
+    ]
+
+    assert hours == ["09:00", "11:00", "11:30"]
+
+
+def test_a_moved_consultation_does_not_block_its_own_neighbourhood():
+    busy = (local(date(2026, 6, 3), 10), local(date(2026, 6, 3), 10, 30))
+    calendar = Calendar(zone=TORONTO, rules=Rules(), weekly={2: [(9 * 60, 12 * 60)]}, busy=[busy])
+    starts = datetime.combine(date(2026, 6, 3), time(0), tzinfo=TORONTO)
+
+    found = slots(calendar, now=NOW, starts=starts, ends=starts + timedelta(days=1), ignore=busy)
+
+    assert local(date(2026, 6, 3), 10) in [s.starts_at for s in found]
+
+
+def test_the_daily_cap_closes_a_day_once_it_is_reached():
+    busy = [(local(date(2026, 6, 3), 9), local(date(2026, 6, 3), 9, 30))]
+    calendar = Calendar(zone=TORONTO, rules=Rules(daily_cap=1), weekly=NINE_TO_FIVE, busy=busy)
+
+    assert not day_slots(calendar, date(2026, 6, 3))
+    assert day_slots(calendar, date(2026, 6, 4))
+
+
+def test_time_off_removes_hours_and_extra_hours_add_them():
+    day = date(2026, 6, 3)
+    calendar = Calendar(
+        zone=TORONTO,
+        rules=Rules(),
+        weekly={2: [(9 * 60, 11 * 60)]},
+        exceptions=[
+            Exception_(date=day, off=True, starts=time(9), ends=time(10)),
+            Exception_(date=day, off=False, starts=time(18), ends=time(19)),
+        ],
+    )
+
+    hours = [s.starts_at.astimezone(TORONTO).strftime("%H:%M") for s in day_slots(calendar, day)]
+
+    assert hours == ["10:00", "10:30", "18:00", "18:30"]
+
+
+def test_a_whole_day_off_offers_nothing_that_day():
+    day = date(2026, 6, 3)
+    calendar = Calendar(
+        zone=TORONTO,
+        rules=Rules(),
+        weekly=NINE_TO_FIVE,
+        exceptions=[Exception_(date=day, off=True, starts=None, ends=None)],
+    )
+
+    assert not day_slots(calendar, day)
+    assert day_slots(calendar, day + timedelta(days=1))
+
+
+# --- Daylight saving: five zones, the day before, of and after each transition ---------
+
+TRANSITIONS = {
+    "Europe/Berlin": [date(2026, 3, 29), date(2026, 10, 25)],
+    "America/New_York": [date(2026, 3, 8), date(2026, 11, 1)],
+    "Australia/Sydney": [date(2026, 4, 5), date(2026, 10, 4)],
+    "Asia/Kolkata": [date(2026, 3, 29), date(2026, 10, 25)],  # no DST: nothing may move
+    "America/Santiago": [date(2026, 4, 4), date(2026, 9, 6)],
+}
+WALL_TIMES = [time(0, 30), time(2, 30), time(9, 0), time(13, 0), time(23, 30)]
+CASES = [
+    (zone, transition + timedelta(days=shift), wall)
+    for zone, days in TRANSITIONS.items()
+    for transition in days
+    for shift in (-1, 0, 1)
+    for wall in WALL_TIMES
+]
+
+
+def moments_named(day: date, wall: time, zone: ZoneInfo) -> list[datetime]:
+    """Every real instant whose wall-clock reading in `zone` is day + wall (0, 1 or 2)."""
+    naive = datetime.combine(day, wall)
+    guess = naive.replace(tzinfo=UTC)
+    candidates = (guess + timedelta(minutes=15 * step) for step in range(-4 * 16, 4 * 16))
+    return sorted(c for c in candidates if c.astimezone(zone).replace(tzinfo=None) == naive)
+
+
+def test_the_matrix_days_really_are_transitions():
+    for zone_key, days in TRANSITIONS.items():
+        if zone_key == "Asia/Kolkata":
+            continue
+        zone = ZoneInfo(zone_key)
+        for day in days:
+            before = datetime.combine(day, time(0), tzinfo=UTC) - timedelta(hours=14)
+            after = before + timedelta(hours=48)
+            assert before.astimezone(zone).utcoffset() != after.astimezone(zone).utcoffset()
+
+
+@pytest.mark.parametrize(("zone_key", "day", "wall"), CASES, ids=lambda v: str(v))
+def test_daylight_saving_never_offers_a_missing_time_and_offers_a_repeated_one_once(
+    zone_key, day, wall
+):
+    zone = ZoneInfo(zone_key)
+    calendar = Calendar(
+        zone=zone,
+        rules=Rules(notice=timedelta(0), horizon=timedelta(days=3650)),
+        weekly={weekday: [(0, 24 * 60)] for weekday in range(7)},
+    )
+    found = day_slots(calendar, day, now=datetime(2025, 1, 1, tzinfo=UTC))
+    named = [s for s in found if s.starts_at.astimezone(zone).replace(tzinfo=None).time() == wall
+             and s.starts_at.astimezone(zone).date() == day]
+    expected = moments_named(day, wall, zone)
+
+    if not expected:
+        assert named == []  # the wall time does not exist that day
+    else:
+        assert len(named) == 1  # offered once, even when the wall time happens twice
+        assert named[0].starts_at == expected[0]
+        assert named[0].ends_at - named[0].starts_at == timedelta(minutes=30)
+    assert len({s.starts_at for s in found}) == len(found)
+
+
+def test_a_nine_oclock_slot_stays_at_nine_across_a_transition():
+    zone = ZoneInfo("Europe/Berlin")
+    calendar = Calendar(
+        zone=zone,
+        rules=Rules(notice=timedelta(0), horizon=timedelta(days=3650)),
+        weekly={weekday: [(9 * 60, 9 * 60 + 30)] for weekday in range(7)},
+    )
+    starts = datetime(2026, 3, 27, tzinfo=zone)
+    found = slots(calendar, now=NOW - timedelta(days=365), starts=starts,
+                  ends=starts + timedelta(days=4))
+
+    assert [s.starts_at.astimezone(zone).strftime("%d %H:%M") for s in found] == [
+        "27 09:00", "28 09:00", "29 09:00", "30 09:00"
+    ]
+    assert found[2].starts_at.hour == 7 and found[1].starts_at.hour == 8  # UTC moves instead
+
+
+# --- Loading from the database -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_fourteen_days_of_slots_take_three_queries_whatever_the_calendar_holds():
+    specialist = SpecialistFactory()
+    open_hours(specialist)
+    BookingSettings.objects.create(specialist=specialist, buffer_minutes=10)
+    today = datetime.now(UTC).date()
+    AvailabilityException.objects.create(
+        specialist=specialist, date=today + timedelta(days=3), kind="off"
+    )
+    AvailabilityException.objects.create(
+        specialist=specialist,
+        date=today + timedelta(days=4),
+        kind="extra",
+        starts=time(18),
+        ends=time(20),
+    )
+    now = datetime.now(UTC)
+    for day in (2, 5, 6):
+        starts_at = datetime.combine(
+            today + timedelta(days=day), time(10), tzinfo=ZoneInfo(specialist.time_zone)
+        )
+        Consultation.objects.create(
+            specialist=specialist,
+            client=UserFactory(),
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=30),
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        found = availability.slots_for(
+            specialist=specialist, now=now, starts=now, ends=now + timedelta(days=14)
+        )
+
+    assert len(queries) <= 3
+    assert found
+    taken = {c.starts_at for c in Consultation.objects.all()}
+    assert not taken & {s.starts_at for s in found}
+    zone = ZoneInfo(specialist.time_zone)
+    by_date = {s.starts_at.astimezone(zone).date() for s in found}
+    assert today + timedelta(days=3) not in by_date
+    extra = [
+        s for s in found if s.starts_at.astimezone(zone).date() == today + timedelta(days=4)
+    ]
+    assert extra[-1].starts_at.astimezone(zone).strftime("%H:%M") == "19:30"
+
+
+@pytest.mark.django_db
+def test_saving_weekly_hours_refuses_overlapping_ranges():
+    specialist = SpecialistFactory()
+
+    with pytest.raises(AvailabilityError):
+        availability.set_weekly_hours(
+            specialist=specialist,
+            ranges=[(0, time(9), time(12)), (0, time(11), time(13))],
+            now=NOW,
+        )
+
+
+@pytest.mark.django_db
+def test_saving_weekly_hours_refreshes_the_next_free_slot():
+    specialist = SpecialistFactory()
+    now = datetime.now(UTC)
+
+    availability.set_weekly_hours(
+        specialist=specialist, ranges=[(d, time(9), time(17)) for d in range(7)], now=now
+    )
+
+    specialist.refresh_from_db()
+    assert specialist.next_free_slot_at is not None
+    assert specialist.next_free_slot_at >= now + timedelta(hours=12)
+
+    availability.set_weekly_hours(specialist=specialist, ranges=[], now=now)
+    specialist.refresh_from_db()
+    assert specialist.next_free_slot_at is None
+
+
+@pytest.mark.django_db
+def test_the_periodic_refresh_sets_every_specialists_next_free_slot_in_few_queries():
+    now = datetime.now(UTC)
+    specialists = [SpecialistFactory() for _ in range(5)]
+    for specialist in specialists[:4]:
+        open_hours(specialist)
+    hidden = SpecialistFactory(status="draft")
+    hidden.next_free_slot_at = now
+    hidden.save()
+
+    with CaptureQueriesContext(connection) as queries:
+        availability.refresh_all_next_free_slots(now=now)
+
+    assert len(queries) <= 12
+    values = {s.pk: s.next_free_slot_at for s in type(hidden).objects.all()}
+    assert all(values[s.pk] is not None for s in specialists[:4])
+    assert values[specialists[4].pk] is None
+    assert values[hidden.pk] is None
