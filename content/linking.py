@@ -610,3 +610,36 @@ def update_for_article(*, article_id: int) -> int:
     if full:
         recompute_profiles(specialist_ids=full, index=index)
     return changed + len(full)
+
+
+def evaluate(data: dict) -> float:
+    """Precision of the top 3 on a labelled set (see content/evaluation.json).
+
+    Each profile's precision is the share of its shown articles (at most 3) that are labelled
+    relevant, over min(3, number relevant) when fewer are shown; the mean is returned.
+    """
+    keys = list(data["articles"])
+    index = ArticleIndex(
+        [
+            (
+                i,
+                None,
+                article_terms(
+                    title=a["title"], summary=a["summary"], body=a["body"], topic_slugs=a["topics"]
+                ),
+            )
+            for i, a in enumerate(data["articles"].values())
+        ]
+    )
+    precisions = []
+    for profile in data["profiles"]:
+        vector = profile_vector(
+            specialty_slugs=profile["specialties"],
+            approach_slugs=profile["approaches"],
+            bio=profile["bio"],
+        )
+        shown = [keys[pk] for pk, _score in index.top_for(vector, specialist_id=-1, limit=3)]
+        expected = min(3, len(profile["relevant"]))
+        hits = sum(1 for key in shown if key in profile["relevant"])
+        precisions.append(hits / max(len(shown), expected))
+    return sum(precisions) / len(precisions)

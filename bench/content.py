@@ -1,0 +1,146 @@
+"""Relevant-article linking at scale: 50,000 profiles x 5,000 articles, and its quality.
+
+python -m bench content
+"""
+
+import io
+import json
+import random
+import resource
+import time
+from pathlib import Path
+
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from bench.harness import Context, Figure
+from content import articles, linking
+from content.models import Article, ArticleLink
+from directory.models import Specialist, Specialty
+
+PROFILES = 50_000
+ARTICLES = 5_000
+FILLER_TEXT = (
+    "Many people notice this slowly. Small changes in daily routines, sleep and the way we "
+    "talk to ourselves matter. Therapy offers a space to understand patterns and try new "
+    "responses, at a pace that feels manageable. Support from others makes change last."
+)
+FILLER = FILLER_TEXT.split()
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _create_articles(total: int) -> None:
+    existing = Article.objects.count()
+    missing = total - existing
+    if missing <= 0:
+        return
+    rng = random.Random(5000)
+    specialties = list(Specialty.objects.all())
+    now = timezone.now()
+    rows, picks = [], []
+    for i in range(missing):
+        topics = rng.sample(specialties, rng.randint(1, 2))
+        words = [w for t in topics for w in linking.SPECIALTY_WORDS.get(t.slug, ())]
+        body_words = [
+            rng.choice(words) if rng.random() < 0.12 else rng.choice(FILLER) for _ in range(350)
+        ]
+        title = f"{topics[0].name}: notes {existing + i}"
+        body = " ".join(body_words)
+        summary = f"About {', '.join(t.name.lower() for t in topics)}."
+        rows.append(
+            Article(
+                slug=f"bench-{existing + i}",
+                title=title,
+                summary=summary,
+                body=body,
+                body_html=f"<p>{body}</p>",
+                word_count=len(body_words),
+                terms=linking.article_terms(
+                    title=title, summary=summary, body=body, topic_slugs=[t.slug for t in topics]
+                ),
+                author_name="Bench Author",
+                status=Article.Status.PUBLISHED,
+                published_at=now,
+            )
+        )
+        picks.append(topics)
+    with transaction.atomic():
+        created = Article.objects.bulk_create(rows, batch_size=1000)
+        Article.topics.through.objects.bulk_create(
+            (
+                Article.topics.through(article_id=a.pk, specialty_id=t.pk)
+                for a, topics in zip(created, picks, strict=True)
+                for t in topics
+            ),
+            batch_size=5000,
+        )
+
+
+def run(ctx: Context) -> None:
+    started = time.perf_counter()
+    call_command("seed_demo", specialists=PROFILES, stdout=io.StringIO())
+    _create_articles(ARTICLES)
+    setup = time.perf_counter() - started
+    profiles = Specialist.objects.listed().count()
+    published = Article.objects.published().count()
+
+    rss_before = _peak_rss_mb()
+    started = time.perf_counter()
+    written = linking.recompute_all()
+    full = time.perf_counter() - started
+    rss_after = _peak_rss_mb()
+    ctx.add(
+        Figure(
+            name=f"linking: full recompute ({profiles} profiles x {published} articles)",
+            value=round(full, 2),
+            unit="s",
+            extra={
+                "target": "under 60 s",
+                "links written": written,
+                "peak RSS of the process (MB)": round(rss_after, 1),
+                "peak RSS growth during recompute (MB)": round(max(0.0, rss_after - rss_before), 1),
+                "memory": f"bounded: profiles in batches of {linking.BATCH_SIZE} via .iterator()",
+                "setup (seed + articles) s": round(setup, 1),
+            },
+        )
+    )
+
+    author = Specialist.objects.listed().order_by("pk").first()
+    text = articles.ArticleText(
+        title="Rebuilding trust in a relationship after a betrayal",
+        summary="How couples repair trust and intimacy after a partner breaks it.",
+        body=" ".join(["Trust between partners can be rebuilt in couples therapy."] * 40),
+        references=[],
+        topics=list(Specialty.objects.filter(slug__in=["relationship-issues", "couples"])),
+    )
+    article = articles.create_article(author=author, text=text, publish=True)
+    started = time.perf_counter()
+    changed = linking.update_for_article(article_id=article.pk)
+    one = time.perf_counter() - started
+    ctx.add(
+        Figure(
+            name="linking: one new article updates affected profiles",
+            value=round(one, 3),
+            unit="s",
+            extra={
+                "target": "under 2 s",
+                "profiles updated": changed,
+                "profiles now showing it": ArticleLink.objects.filter(article=article).count(),
+            },
+        )
+    )
+    articles.delete_article(article=article)
+
+    data = json.loads((Path(linking.__file__).parent / "evaluation.json").read_text())
+    ctx.add(
+        Figure(
+            name="linking: precision@3 on the labelled set",
+            value=round(linking.evaluate(data), 3),
+            unit="ratio",
+            extra={"profiles": len(data["profiles"]), "articles": len(data["articles"])},
+        )
+    )
