@@ -1,0 +1,160 @@
+import pytest
+from django.core import mail
+
+from directory import moderation, tasks
+from directory.models import Specialist
+from tests.factories import SpecialistFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_user():
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def pending():
+    return SpecialistFactory(
+        status=Specialist.Status.PENDING, owner__email="owner@example.com", name="Pat Doe"
+    )
+
+
+def test_approving_publishes_and_emails_the_owner_after_commit(
+    admin_user, pending, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        moderation.approve(specialist=pending, moderator=admin_user)
+
+    assert len(callbacks) == 1  # the e-mail task, queued once the decision is committed
+    assert mail.outbox == []
+    assert pending.status == Specialist.Status.PUBLISHED
+    assert pending.reviewed_by == admin_user
+    assert Specialist.objects.listed().filter(pk=pending.pk).exists()
+    assert tasks.send_profile_decision(pending.pk) is True
+    (message,) = mail.outbox
+    assert message.to == ["owner@example.com"]
+    assert message.subject == "Your profile is published"
+    assert pending.get_absolute_url() in message.body
+
+
+def test_rejecting_needs_a_reason_and_emails_it(
+    admin_user, pending, django_capture_on_commit_callbacks
+):
+    with pytest.raises(moderation.ModerationError):
+        moderation.reject(specialist=pending, moderator=admin_user, reason="   ")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        moderation.reject(
+            specialist=pending, moderator=admin_user, reason="Please add your licensing body."
+        )
+    assert len(callbacks) == 1
+    tasks.send_profile_decision(pending.pk)
+
+    assert pending.status == Specialist.Status.REJECTED
+    assert pending.rejection_reason == "Please add your licensing body."
+    (message,) = mail.outbox
+    assert message.subject == "Your profile needs a few changes"
+    assert "Please add your licensing body." in message.body
+    assert "licensing" not in message.subject
+
+
+@pytest.mark.parametrize("status", ["draft", "published"])
+def test_only_pending_profiles_can_be_decided(admin_user, status):
+    specialist = SpecialistFactory(status=status)
+
+    with pytest.raises(moderation.ModerationError):
+        moderation.approve(specialist=specialist, moderator=admin_user)
+    with pytest.raises(moderation.ModerationError):
+        moderation.reject(specialist=specialist, moderator=admin_user, reason="No")
+
+
+def test_the_email_tells_the_current_decision_not_the_queued_one(admin_user, pending):
+    from directory import emails
+
+    moderation.approve(specialist=pending, moderator=admin_user)
+    Specialist.objects.filter(pk=pending.pk).update(status=Specialist.Status.DRAFT)
+
+    assert emails.send_profile_decision(specialist_id=pending.pk) is False
+    assert mail.outbox == []
+
+
+def test_verifying_a_license_records_the_date(admin_user):
+    specialist = SpecialistFactory(license_number="RP-1")
+
+    moderation.verify_license(specialist=specialist, moderator=admin_user)
+
+    assert specialist.license_verified_at is not None
+    with pytest.raises(moderation.ModerationError):
+        moderation.verify_license(specialist=SpecialistFactory(), moderator=admin_user)
+
+
+# The admin
+
+
+def test_the_moderation_queue_lists_pending_profiles(client, admin_user, pending):
+    SpecialistFactory(name="Already Live")
+    client.force_login(admin_user)
+
+    response = client.get("/admin/directory/specialist/?review=queue")
+
+    assert response.status_code == 200
+    assert b"Pat Doe" in response.content
+    assert b"Already Live" not in response.content
+
+
+def test_an_admin_approves_from_the_queue(client, admin_user, pending):
+    client.force_login(admin_user)
+
+    client.post(
+        "/admin/directory/specialist/",
+        {"action": "approve_profiles", "_selected_action": [pending.pk]},
+    )
+
+    pending.refresh_from_db()
+    assert pending.status == Specialist.Status.PUBLISHED
+
+
+def test_an_admin_rejects_with_a_reason_on_a_second_page(client, admin_user, pending):
+    client.force_login(admin_user)
+    url = "/admin/directory/specialist/"
+
+    form_page = client.post(url, {"action": "reject_profiles", "_selected_action": [pending.pk]})
+    assert b"What should the specialist change?" in form_page.content
+    pending.refresh_from_db()
+    assert pending.status == Specialist.Status.PENDING
+
+    client.post(
+        url,
+        {
+            "action": "reject_profiles",
+            "_selected_action": [pending.pk],
+            "apply": "1",
+            "reason": "Your photo is missing.",
+        },
+    )
+
+    pending.refresh_from_db()
+    assert pending.status == Specialist.Status.REJECTED
+    assert pending.rejection_reason == "Your photo is missing."
+
+
+def test_the_admin_cannot_edit_the_status_directly(client, admin_user, pending):
+    client.force_login(admin_user)
+
+    response = client.get(f"/admin/directory/specialist/{pending.pk}/change/")
+
+    assert response.status_code == 200
+    assert b'name="status"' not in response.content
+
+
+def test_people_who_are_not_staff_cannot_moderate(client, pending):
+    client.force_login(UserFactory())
+
+    client.post(
+        "/admin/directory/specialist/",
+        {"action": "approve_profiles", "_selected_action": [pending.pk]},
+    )
+
+    pending.refresh_from_db()
+    assert pending.status == Specialist.Status.PENDING
