@@ -38,6 +38,12 @@ def _clock(value: str) -> time:
     return time(int(hours), int(minutes))
 
 
+def show_slot_errors(form: forms.Form) -> None:
+    """The slot travels in a hidden field, so its errors are shown with the form's own."""
+    for message in form.errors.get("slot", []):
+        form.add_error(None, message)
+
+
 class SlotField(forms.CharField):
     widget = forms.HiddenInput
 
@@ -79,6 +85,7 @@ class BookingForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        show_slot_errors(self)
         if data.get("mode") == Consultation.Mode.PHONE and not data.get("phone", "").strip():
             self.add_error("phone", _("Please give a phone number for a phone call."))
         return data
@@ -96,6 +103,11 @@ class ChangeForm(forms.Form):
 class RescheduleForm(ChangeForm):
     slot = SlotField(error_messages={"required": _("Please pick a new time.")})
     tz = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        show_slot_errors(self)
+        return data
 
 
 class CloseForm(forms.Form):

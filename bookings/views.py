@@ -229,7 +229,7 @@ def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A GET only asks for confirmation: mail scanners follow links."""
     consultation, party = _mine(request, pk)
-    form = ChangeForm(request.POST or None)
+    form = ChangeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -261,7 +261,7 @@ def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A GET shows the free times; only the POST moves the consultation."""
     consultation, party = _mine(request, pk)
-    form = RescheduleForm(request.POST or None)
+    form = RescheduleForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -434,7 +434,7 @@ def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     consultation, party = _mine(request, pk)
     if party != Consultation.Party.CLIENT:
         raise Http404
-    form = FitForm(request.POST or None)
+    form = FitForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

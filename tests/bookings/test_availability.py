@@ -182,8 +182,12 @@ def test_daylight_saving_never_offers_a_missing_time_and_offers_a_repeated_one_o
         weekly={weekday: [(0, 24 * 60)] for weekday in range(7)},
     )
     found = day_slots(calendar, day, now=datetime(2025, 1, 1, tzinfo=UTC))
-    named = [s for s in found if s.starts_at.astimezone(zone).replace(tzinfo=None).time() == wall
-             and s.starts_at.astimezone(zone).date() == day]
+    named = [
+        s
+        for s in found
+        if s.starts_at.astimezone(zone).replace(tzinfo=None).time() == wall
+        and s.starts_at.astimezone(zone).date() == day
+    ]
     expected = moments_named(day, wall, zone)
 
     if not expected:
@@ -203,11 +207,15 @@ def test_a_nine_oclock_slot_stays_at_nine_across_a_transition():
         weekly={weekday: [(9 * 60, 9 * 60 + 30)] for weekday in range(7)},
     )
     starts = datetime(2026, 3, 27, tzinfo=zone)
-    found = slots(calendar, now=NOW - timedelta(days=365), starts=starts,
-                  ends=starts + timedelta(days=4))
+    found = slots(
+        calendar, now=NOW - timedelta(days=365), starts=starts, ends=starts + timedelta(days=4)
+    )
 
     assert [s.starts_at.astimezone(zone).strftime("%d %H:%M") for s in found] == [
-        "27 09:00", "28 09:00", "29 09:00", "30 09:00"
+        "27 09:00",
+        "28 09:00",
+        "29 09:00",
+        "30 09:00",
     ]
     assert found[2].starts_at.hour == 7 and found[1].starts_at.hour == 8  # UTC moves instead
 
@@ -255,9 +263,7 @@ def test_fourteen_days_of_slots_take_three_queries_whatever_the_calendar_holds()
     zone = ZoneInfo(specialist.time_zone)
     by_date = {s.starts_at.astimezone(zone).date() for s in found}
     assert today + timedelta(days=3) not in by_date
-    extra = [
-        s for s in found if s.starts_at.astimezone(zone).date() == today + timedelta(days=4)
-    ]
+    extra = [s for s in found if s.starts_at.astimezone(zone).date() == today + timedelta(days=4)]
     assert extra[-1].starts_at.astimezone(zone).strftime("%H:%M") == "19:30"
 
 
