@@ -45,9 +45,10 @@ def _insert_weekly_hours() -> int:
         f"JOIN p ON p.pattern = s.id % {len(PATTERNS)} "
         f"WHERE NOT EXISTS (SELECT 1 FROM {table} w WHERE w.specialist_id = s.id)"
     )
+    before = WeeklyHours.objects.count()
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return cursor.rowcount
+    return WeeklyHours.objects.count() - before
 
 
 def _client(email: str, first_name: str, password_hash: str) -> User:

@@ -124,9 +124,12 @@ class FitForm(forms.Form):
 
 
 class WeeklyRangeForm(forms.Form):
-    weekday = forms.TypedChoiceField(label=_("Day"), choices=Weekday.choices, coerce=int)
-    starts = forms.ChoiceField(label=_("From"), choices=HALF_HOURS)
-    ends = forms.ChoiceField(label=_("To"), choices=END_CHOICES)
+    # The blank first choice keeps the spare rows blank, so an untouched row adds nothing.
+    weekday = forms.TypedChoiceField(
+        label=_("Day"), choices=[("", "—"), *Weekday.choices], coerce=int
+    )
+    starts = forms.ChoiceField(label=_("From"), choices=[("", "—"), *HALF_HOURS])
+    ends = forms.ChoiceField(label=_("To"), choices=[("", "—"), *END_CHOICES])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

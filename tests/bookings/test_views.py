@@ -370,3 +370,31 @@ def test_not_a_fit_shows_similar_specialists_with_free_times(client, consultatio
 
     assert response.status_code == 302
     assert other.name.encode() in page.content
+
+
+def test_untouched_spare_rows_of_the_hours_editor_add_nothing(client, specialist):
+    client.force_login(specialist.owner)
+    page = client.get(reverse("bookings:availability"))
+    form = page.context["formset"]
+    data = {
+        "hours-TOTAL_FORMS": str(form.total_form_count()),
+        "hours-INITIAL_FORMS": str(form.initial_form_count()),
+        "hours-MIN_NUM_FORMS": "0",
+        "hours-MAX_NUM_FORMS": "1000",
+        "buffer_minutes": "0",
+        "notice_hours": "12",
+        "horizon_days": "30",
+    }
+    for index, row in enumerate(form.initial):
+        for key, value in row.items():
+            data[f"hours-{index}-{key}"] = value
+    for index in range(form.initial_form_count(), form.total_form_count()):
+        data.update(
+            {f"hours-{index}-weekday": "", f"hours-{index}-starts": "", f"hours-{index}-ends": ""}
+        )
+    before = WeeklyHours.objects.filter(specialist=specialist).count()
+
+    response = client.post(reverse("bookings:availability"), data)
+
+    assert response.status_code == 302
+    assert WeeklyHours.objects.filter(specialist=specialist).count() == before
