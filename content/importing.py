@@ -96,6 +96,10 @@ def _markdown(lines: list[str]) -> str:
             new_kind, rendered = "table", text
         elif _BULLET.match(raw):
             new_kind, rendered = "list", "- " + _BULLET.sub("", raw).strip()
+        elif _NUMBERED.match(raw) and _is_heading(_NUMBERED.sub("", text)):
+            # A short numbered line introduces a step ("2. Take Responsibility"): a heading
+            # keeps its number, which separate one-item lists would reset to 1.
+            new_kind, rendered = "heading", "### " + text
         elif _NUMBERED.match(raw):
             new_kind, rendered = "olist", _NUMBERED.sub(lambda m: f"{m.group(1)}. ", text)
         elif _is_heading(text):
