@@ -7,11 +7,14 @@ wall time on a date names in that zone, lasting 30 real minutes:
 - 09:00 stays 09:00 on both sides of a transition.
 """
 
+import bisect
+import dataclasses
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.db import transaction
@@ -73,8 +76,7 @@ class Calendar:
     busy: Sequence[tuple[datetime, datetime]] = ()
 
 
-@dataclass(frozen=True, order=True)
-class Slot:
+class Slot(NamedTuple):
     starts_at: datetime
     ends_at: datetime
 
@@ -149,14 +151,29 @@ def open_intervals(calendar: Calendar, day: date) -> list[Interval]:
 def _wall_slots(day: date, zone: ZoneInfo, intervals: list[Interval]) -> Iterable[datetime]:
     """Aware starts for each 30-minute wall step, skipping gaps and repeated wall times."""
     step = CONSULTATION_MINUTES
+    midnight = datetime.combine(day, time(0))
+    offset = midnight.replace(tzinfo=zone).utcoffset()
+    next_offset = (midnight + timedelta(days=1)).replace(tzinfo=zone).utcoffset()
+    if offset is not None and offset == next_offset and _steady(midnight, zone, offset):
+        # The usual day: one UTC offset throughout, so wall minutes map by addition.
+        base = (midnight - offset).replace(tzinfo=UTC)
+        for start, end in intervals:
+            for minute in range(start, end - step + 1, step):
+                yield base + timedelta(minutes=minute)
+        return
     for start, end in intervals:
         for minute in range(start, end - step + 1, step):
-            wall = datetime.combine(day, time(minute // 60, minute % 60))
+            wall = midnight + timedelta(minutes=minute)
             local = wall.replace(tzinfo=zone)  # fold=0: the first of a repeated wall time
             moment = local.astimezone(UTC)
             if moment.astimezone(zone).replace(tzinfo=None) != wall:
                 continue  # inside a spring-forward gap: this wall time does not exist
             yield moment
+
+
+def _steady(midnight: datetime, zone: ZoneInfo, offset: timedelta) -> bool:
+    """No transition inside the day (one that went and came back would show at noon)."""
+    return (midnight + timedelta(hours=12)).replace(tzinfo=zone).utcoffset() == offset
 
 
 def slots(
@@ -183,6 +200,12 @@ def slots(
     if rules.daily_cap is not None:
         for busy_start, _busy_end in busy:
             per_day[busy_start.astimezone(zone).date()] += 1
+    # Busy starts in order, and the latest end among the first i of them: a slot clashes
+    # when some busy range starting before its end (plus buffer) ends after its start.
+    busy_starts = [busy_start for busy_start, _busy_end in busy]
+    latest_end: list[datetime] = []
+    for _busy_start, busy_end in busy:
+        latest_end.append(max(busy_end, latest_end[-1]) if latest_end else busy_end)
     first_day = earliest.astimezone(zone).date() - timedelta(days=1)
     last_day = latest.astimezone(zone).date() + timedelta(days=1)
     found: list[Slot] = []
@@ -195,10 +218,8 @@ def slots(
             if not earliest <= moment < latest:
                 continue
             end = moment + SLOT
-            if any(
-                moment < busy_end + rules.buffer and busy_start - rules.buffer < end
-                for busy_start, busy_end in busy
-            ):
+            before = bisect.bisect_left(busy_starts, end + rules.buffer)
+            if before and latest_end[before - 1] + rules.buffer > moment:
                 continue
             found.append(Slot(moment, end))
         day += timedelta(days=1)
@@ -230,10 +251,17 @@ def _weekly_map(rows: Iterable[tuple[int, time, time]]) -> dict[int, list[Interv
     return {weekday: _merge(intervals) for weekday, intervals in weekly.items()}
 
 
-def load_calendar(*, specialist: Specialist, starts: datetime, ends: datetime) -> Calendar:
-    """Read what `slots()` needs for [starts, ends) in three queries."""
+def load_calendar(
+    *, specialist: Specialist, starts: datetime, ends: datetime | None = None
+) -> Calendar:
+    """Read what `slots()` needs for [starts, ends) in three queries.
+
+    Without `ends`, up to the end of the specialist's booking horizon from `starts`.
+    """
     booking_settings = BookingSettings.objects.filter(specialist=specialist).first()
     rules = Rules.from_settings(booking_settings)
+    if ends is None:
+        ends = starts + rules.horizon
     zone = zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
     first_day = starts.astimezone(zone).date() - timedelta(days=1)
     last_day = ends.astimezone(zone).date() + timedelta(days=1)
@@ -285,17 +313,29 @@ def slots_for(
     return slots(calendar, now=now, starts=starts, ends=ends, ignore=ignore)
 
 
-def is_bookable(
+def offers(
+    calendar: Calendar,
     *,
-    specialist: Specialist,
     starts_at: datetime,
     now: datetime,
     ignore: tuple[datetime, datetime] | None = None,
 ) -> bool:
-    found = slots_for(
-        specialist=specialist, now=now, starts=starts_at, ends=starts_at + SLOT, ignore=ignore
-    )
+    """Whether `starts_at` is one of the calendar's bookable slots (pure)."""
+    found = slots(calendar, now=now, starts=starts_at, ends=starts_at + SLOT, ignore=ignore)
     return any(slot.starts_at == starts_at for slot in found)
+
+
+def with_busy(
+    calendar: Calendar,
+    *,
+    add: tuple[datetime, datetime] | None = None,
+    remove: tuple[datetime, datetime] | None = None,
+) -> Calendar:
+    """The same calendar after one consultation was added, moved or cancelled."""
+    busy = [b for b in calendar.busy if b != remove]
+    if add is not None:
+        busy.append(add)
+    return dataclasses.replace(calendar, busy=busy)
 
 
 def load_calendars(*, specialist_ids: Sequence[int], now: datetime) -> dict[int, Calendar]:
@@ -424,27 +464,26 @@ def settings_for(*, specialist: Specialist) -> BookingSettings:
     return booking_settings
 
 
-def refresh_next_free_slot(*, specialist: Specialist, now: datetime) -> datetime | None:
-    """Store the specialist's earliest bookable slot (None when they have none) for search."""
-    calendar = load_calendar(specialist=specialist, starts=now, ends=now + _horizon_of(specialist))
+def refresh_next_free_slot(
+    *, specialist: Specialist, now: datetime, calendar: Calendar | None = None
+) -> datetime | None:
+    """Store the specialist's earliest bookable slot (None when they have none) for search.
+
+    `calendar`, when given, must cover now to the horizon and be current (the caller has
+    just loaded it and applied its own change); otherwise it is loaded here.
+    """
+    if calendar is None:
+        calendar = load_calendar(specialist=specialist, starts=now)
     slot = first_slot(calendar, now=now) if _offers(specialist) else None
     value = slot.starts_at if slot else None
-    Specialist.objects.filter(pk=specialist.pk).update(next_free_slot_at=value)
-    specialist.next_free_slot_at = value
+    if value != specialist.next_free_slot_at:
+        Specialist.objects.filter(pk=specialist.pk).update(next_free_slot_at=value)
+        specialist.next_free_slot_at = value
     return value
 
 
 def _offers(specialist: Specialist) -> bool:
     return specialist.is_listed and specialist.offers_free_consultation
-
-
-def _horizon_of(specialist: Specialist) -> timedelta:
-    value = (
-        BookingSettings.objects.filter(specialist=specialist)
-        .values_list("horizon_days", flat=True)
-        .first()
-    )
-    return timedelta(days=value or Rules().horizon.days)
 
 
 def refresh_all_next_free_slots(*, now: datetime, chunk: int = 1000) -> int:

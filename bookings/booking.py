@@ -82,7 +82,9 @@ def book(
         )
     if starts_at <= now:
         raise BookingError(_("That time has already passed. Please pick another."))
-    if not availability.is_bookable(specialist=specialist, starts_at=starts_at, now=now):
+    # The overlap check: read inside this transaction (IMMEDIATE on SQLite, so writers queue).
+    calendar = availability.load_calendar(specialist=specialist, starts=now)
+    if not availability.offers(calendar, starts_at=starts_at, now=now):
         raise BookingError(_("That time is no longer available. Please pick another."))
     try:
         with transaction.atomic():
@@ -99,7 +101,13 @@ def book(
     except IntegrityError as error:
         raise _integrity_message(error) from None
     reminders.schedule_for(consultation=consultation, now=now)
-    availability.refresh_next_free_slot(specialist=specialist, now=now)
+    availability.refresh_next_free_slot(
+        specialist=specialist,
+        now=now,
+        calendar=availability.with_busy(
+            calendar, add=(consultation.starts_at, consultation.ends_at)
+        ),
+    )
     tasks.send_booking_confirmation.delay_on_commit(consultation.pk)  # type: ignore[attr-defined]
     return consultation
 
@@ -160,9 +168,8 @@ def reschedule(
     if starts_at == locked.starts_at:
         raise BookingError(_("That is the time already booked. Please pick another."))
     current = (locked.starts_at, locked.ends_at)
-    if not availability.is_bookable(
-        specialist=locked.specialist, starts_at=starts_at, now=now, ignore=current
-    ):
+    calendar = availability.load_calendar(specialist=locked.specialist, starts=now)
+    if not availability.offers(calendar, starts_at=starts_at, now=now, ignore=current):
         raise BookingError(_("That time is no longer available. Please pick another."))
     locked.starts_at = starts_at
     locked.ends_at = starts_at + SLOT
@@ -174,7 +181,13 @@ def reschedule(
     except IntegrityError:
         raise _taken() from None
     reminders.move(consultation=locked, now=now)
-    availability.refresh_next_free_slot(specialist=locked.specialist, now=now)
+    availability.refresh_next_free_slot(
+        specialist=locked.specialist,
+        now=now,
+        calendar=availability.with_busy(
+            calendar, add=(locked.starts_at, locked.ends_at), remove=current
+        ),
+    )
     tasks.send_reschedule_notice.delay_on_commit(locked.pk, party)  # type: ignore[attr-defined]
     return locked
 
