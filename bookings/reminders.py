@@ -103,12 +103,12 @@ def send_batch(*, reminder_ids: list[int], now: datetime) -> int:
     if not claimed:
         return 0
     reminders = list(
-        Reminder.objects.filter(claim=token, sent_at=None).select_related(
-            "consultation__specialist", "consultation__client"
-        )
+        Reminder.objects.filter(claim=token, sent_at=None)
+        .select_related("consultation__specialist", "consultation__client")
+        .only(*emails.REMINDER_FIELDS)
     )
     try:
-        messages = [emails.reminder(reminder=reminder) for reminder in reminders]
+        messages = emails.reminders(reminders=reminders)
         with get_connection() as connection:
             connection.send_messages(messages)
     except BaseException:

@@ -220,3 +220,24 @@ def test_a_claim_left_by_a_dead_worker_is_taken_over_later():
     assert reminders.send_batch(reminder_ids=batch, now=moment + timedelta(minutes=1)) == 0
     later = moment + reminders.STALE_CLAIM + timedelta(minutes=1)
     assert reminders.send_batch(reminder_ids=batch, now=later) == 1
+
+
+@pytest.mark.django_db
+def test_a_reminder_names_the_time_in_the_clients_zone_and_escapes_html():
+    consultation = book_many(1)[0]
+    consultation.specialist.name = "Zoë <b>& O'Brien</b>"
+    consultation.specialist.save()
+    Consultation.objects.filter(pk=consultation.pk).update(client_time_zone="Asia/Kolkata")
+    moment = consultation.starts_at - timedelta(hours=23)
+
+    reminders.send_batch(reminder_ids=reminders.due_batches(now=moment)[0], now=moment)
+
+    message = mail.outbox[0]
+    html = message.alternatives[0][0]
+    local = consultation.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Kolkata"))
+    assert f"{local:%A} {local.day} {local:%B %Y, %H:%M} (Asia/Kolkata)" in message.body
+    assert "Zoë <b>& O'Brien</b>" in message.body
+    assert "Zoë &lt;b&gt;&amp; O&#x27;Brien&lt;/b&gt;" in html
+    assert f"/consultations/{consultation.pk}/cancel/" in html
+    assert "\x1e" not in message.body + html
+    assert message.extra_headers["X-First-Step-Reminder"].isdigit()
