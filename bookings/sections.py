@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from bookings import availability
 from bookings.forms import slot_value
@@ -28,6 +29,9 @@ def free_consultation(specialist: Specialist, request: HttpRequest) -> Section |
     )[:SHOWN]
     picker = reverse("bookings:pick", kwargs={"slug": specialist.slug})
     book = reverse("bookings:book", kwargs={"slug": specialist.slug})
+    if detected:
+        # Without ?tz= the browser adds its own zone to these links (see _tz_script.html).
+        picker += "?" + urlencode({"tz": zone.key})
     return Section(
         template="bookings/_profile_section.html",
         order=10,
