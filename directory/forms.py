@@ -67,6 +67,8 @@ class ProfileForm(forms.ModelForm):
         help_text=_("Shared with clients only in their booking confirmation."),
     )
 
+    field_order = ["name", "photo_upload", "titles"]
+
     class Meta:
         model = Specialist
         fields = [

@@ -1,0 +1,74 @@
+"""The directory at scale: 50,000 published profiles on the bench database.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/firststep_bench_dir python -m bench directory
+
+Times the unfiltered directory, a filtered search (text + specialty + language + free
+consultation), a page far past the end, and a profile page, through Django's full request
+handling, and reports the process's peak memory.
+"""
+
+import multiprocessing
+import resource
+import time
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from bench.harness import Context, Figure, measure_get
+from directory.models import Specialist
+
+PROFILES = 50_000
+PAGES = {
+    "directory: unfiltered page": "/specialists/",
+    "directory: filtered search": (
+        "/specialists/?q=anxiety&specialty=anxiety&language=french&free_consultation=1"
+    ),
+    "directory: soonest availability": "/specialists/?sort=soonest&format=online",
+    "directory: page 99999": "/specialists/?page=99999",
+    "directory: profile page": "/specialists/leanne-sawchuk/",
+}
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _seed() -> None:
+    """seed_demo for 50,000 in a child process, so that this process's peak memory is the
+    web requests' and not the bulk insert's."""
+    import django
+
+    django.setup()
+    call_command("seed_demo", specialists=PROFILES)
+
+
+def _ensure_profiles() -> None:
+    if Specialist.objects.listed().count() >= PROFILES:
+        return
+    started = time.perf_counter()
+    connection.close()
+    child = multiprocessing.get_context("spawn").Process(target=_seed)
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise SystemExit(f"seed_demo failed (exit code {child.exitcode})")
+    print(f"   seeded {PROFILES} profiles in {time.perf_counter() - started:.0f} s", flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def run(ctx: Context) -> None:
+    _ensure_profiles()
+    client = Client()
+    for name, url in PAGES.items():
+        ctx.add_timing(name, measure_get(client, url, repeats=200))
+    ctx.add(
+        Figure(
+            name="directory: peak RSS of the process",
+            value=round(_peak_rss_mb(), 1),
+            unit="MB",
+            extra={"profiles": Specialist.objects.listed().count()},
+        )
+    )
