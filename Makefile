@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test check bench install browser clean-var
+.PHONY: run serve test check bench install browser clean-var
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ run: $(STAMP)
 	@echo "  Ctrl-C stops the web server, the Celery worker and Celery beat."
 	@echo ""
 	$(BIN)/honcho -f Procfile.dev start
+
+# Production processes: gunicorn, one Celery worker and exactly one beat, on PostgreSQL + Redis.
+serve: $(STAMP)
+	@test -n "$$DATABASE_URL" && test -n "$$REDIS_URL" || { echo "make serve needs DATABASE_URL and REDIS_URL (see .env.example)"; exit 2; }
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start web worker beat
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
