@@ -45,6 +45,7 @@ def _seed() -> None:
 
 def _ensure_profiles() -> None:
     if Specialist.objects.listed().count() >= PROFILES:
+        _analyze()
         return
     started = time.perf_counter()
     connection.close()
@@ -54,6 +55,11 @@ def _ensure_profiles() -> None:
     if child.exitcode != 0:
         raise SystemExit(f"seed_demo failed (exit code {child.exitcode})")
     print(f"   seeded {PROFILES} profiles in {time.perf_counter() - started:.0f} s", flush=True)
+    _analyze()
+
+
+def _analyze() -> None:
+    """Fresh planner statistics, as autovacuum would have after a bulk load."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

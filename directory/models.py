@@ -194,6 +194,11 @@ class Specialist(models.Model):
                 condition=models.Q(status="published"),
                 name="specialist_listing_order",
             ),
+            models.Index(
+                fields=["next_free_slot_at", "-offers_free_consultation", "id"],
+                condition=models.Q(status="published"),
+                name="specialist_soonest_order",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

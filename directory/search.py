@@ -8,6 +8,7 @@ PostgreSQL matches words with full-text search over `Specialist.search_vector` (
 SQLite, used in development, matches each word with a case-insensitive LIKE.
 """
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -26,6 +28,12 @@ from directory.cards import CARD_FIELDS, DEFAULT_ORDER, SOONEST_ORDER, with_spec
 from directory.models import Approach, Language, Specialist, Specialty
 
 PAGE_SIZE = 20
+# Nobody reads page 2,500 of a directory; a narrower search serves them better, and deep
+# OFFSETs are what make a paginated list slow.
+MAX_PAGES = 50
+RANK_LIMIT = 2_000
+CACHED_COUNT_ABOVE = 1_000
+COUNT_CACHE_SECONDS = 60
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MAX_LOCATION_LENGTH = 100
@@ -37,12 +45,24 @@ FORMATS = ("online", "in_person")
 SLUG = re.compile(r"^[-a-z0-9]{1,60}$")
 WORD = re.compile(r"\w+")
 
-# Name weighs most, then titles, then everything else. Migration 0005 backfills the same.
-VECTOR = (
-    SearchVector("name", weight="A", config="english")
-    + SearchVector("titles", weight="B", config="english")
-    + SearchVector("search_document", weight="C", config="english")
-)
+# The vector: name weighs most, then titles, then everything else (English stemming), plus
+# one token per specialty, approach and language ("specialty12"), so that on PostgreSQL a
+# search with text and filters is a single GIN index lookup.
+VECTOR_SQL = """
+UPDATE directory_specialist AS s SET search_vector =
+    setweight(to_tsvector('english'::regconfig, COALESCE(s.name, '')), 'A')
+    || setweight(to_tsvector('english'::regconfig, COALESCE(s.titles, '')), 'B')
+    || setweight(to_tsvector('english'::regconfig, COALESCE(s.search_document, '')), 'C')
+    || to_tsvector('simple'::regconfig, concat_ws(' ',
+        (SELECT string_agg('specialty' || t.specialty_id, ' ')
+         FROM directory_specialist_specialties t WHERE t.specialist_id = s.id),
+        (SELECT string_agg('approach' || t.approach_id, ' ')
+         FROM directory_specialist_approaches t WHERE t.specialist_id = s.id),
+        (SELECT string_agg('language' || t.language_id, ' ')
+         FROM directory_specialist_languages t WHERE t.specialist_id = s.id)))
+WHERE s.id = ANY(%s)
+"""
+FACET_PREFIXES = {"specialties": "specialty", "approaches": "approach", "languages": "language"}
 
 
 @dataclass(frozen=True)
@@ -198,17 +218,18 @@ def uses_full_text() -> bool:
 
 
 def tsquery_for(terms: Sequence[str]) -> str:
-    """A raw tsquery that requires every word, the last one as a prefix (as people type)."""
-    words = [term.replace("'", "") for term in terms if term]
-    parts = [f"'{word}'" for word in words[:-1]]
-    if words:
-        parts.append(f"'{words[-1]}':*")
-    return " & ".join(parts)
+    """A raw tsquery that requires every word (stemmed, so "couple" finds "couples").
+
+    Whole words only: a prefix match on a common word reads a large part of the GIN index.
+    """
+    return " & ".join(f"'{term}'" for term in (t.replace("'", "") for t in terms) if term)
 
 
 def matching(search: Search, *, options: Options, now: datetime) -> QuerySet[Specialist]:
     """Published specialists who match every part of `search`, not yet ordered."""
     queryset = Specialist.objects.listed()
+    full_text = uses_full_text()
+    facets = []
     for kind, slug, through, column in (
         ("specialties", search.specialty, Specialist.specialties.through, "specialty_id"),
         ("approaches", search.approach, Specialist.approaches.through, "approach_id"),
@@ -219,9 +240,12 @@ def matching(search: Search, *, options: Options, now: datetime) -> QuerySet[Spe
         option = options.find(kind, slug)
         if option is None:
             return queryset.none()
-        queryset = queryset.filter(
-            Exists(through.objects.filter(specialist_id=OuterRef("pk"), **{column: option.pk}))
-        )
+        if full_text:
+            facets.append(f"{FACET_PREFIXES[kind]}{option.pk}")
+        else:
+            queryset = queryset.filter(
+                Exists(through.objects.filter(specialist_id=OuterRef("pk"), **{column: option.pk}))
+            )
     if search.format == "online":
         queryset = queryset.filter(offers_online=True)
     elif search.format == "in_person":
@@ -238,22 +262,33 @@ def matching(search: Search, *, options: Options, now: datetime) -> QuerySet[Spe
             Q(city__icontains=word) | Q(region__icontains=word) | Q(country__icontains=word)
         )
     terms = search.terms
-    if terms:
-        if uses_full_text():
-            queryset = queryset.filter(
-                search_vector=SearchQuery(tsquery_for(terms), config="english", search_type="raw")
-            )
-        else:
-            for term in terms:
-                queryset = queryset.filter(search_document__icontains=term)
+    if full_text:
+        query = text_query(terms)
+        if facets:
+            facet_query = SearchQuery(" & ".join(facets), config="simple", search_type="raw")
+            query = facet_query if query is None else query & facet_query
+        if query is not None:
+            queryset = queryset.filter(search_vector=query)
+    else:
+        for term in terms:
+            queryset = queryset.filter(search_document__icontains=term)
     return queryset
 
 
-def ordered(queryset: QuerySet[Specialist], search: Search) -> QuerySet[Specialist]:
+def text_query(terms: Sequence[str]) -> SearchQuery | None:
+    if not terms:
+        return None
+    return SearchQuery(tsquery_for(terms), config="english", search_type="raw")
+
+
+def ordered(queryset: QuerySet[Specialist], search: Search, *, count: int) -> QuerySet[Specialist]:
+    """The order the visitor asked for. Relevance ranks every match, so it applies up to
+    RANK_LIMIT matches; beyond that the words barely tell profiles apart and the directory's
+    own order (free consultations first, soonest free) serves better and stays fast."""
     if search.sort == SORT_SOONEST:
         return queryset.order_by(*SOONEST_ORDER)
-    if search.terms and uses_full_text():
-        query = SearchQuery(tsquery_for(search.terms), config="english", search_type="raw")
+    query = text_query(search.terms)
+    if query is not None and uses_full_text() and count <= RANK_LIMIT:
         return queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
             F("rank").desc(), *DEFAULT_ORDER
         )
@@ -271,6 +306,35 @@ class Results:
     def count(self) -> int:
         return self.page.paginator.count
 
+    @property
+    def last_page_shown(self) -> int:
+        return min(self.page.paginator.num_pages, MAX_PAGES)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page.number < self.last_page_shown
+
+    @property
+    def is_truncated(self) -> bool:
+        return self.page.paginator.num_pages > MAX_PAGES
+
+
+def _count(queryset: QuerySet[Specialist], search: Search) -> int:
+    """The number of matches. Large totals are kept for a minute: "50,000 specialists" a
+    minute old is still true enough, and counting them on every page view is not free.
+    Small totals are always exact."""
+    key = (
+        "directory:count:"
+        + hashlib.sha256(search.querystring(page=None, sort=None).encode()).hexdigest()
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return int(cached)
+    count = queryset.count()
+    if count > CACHED_COUNT_ABOVE:
+        cache.set(key, count, COUNT_CACHE_SECONDS)
+    return count
+
 
 def find(search: Search, *, options: Options, now: datetime) -> Results:
     """One page of cards (page numbers past the end show the last page) and the featured.
@@ -287,15 +351,21 @@ def find(search: Search, *, options: Options, now: datetime) -> Results:
         if slug and options.find(kind, slug) is None:
             notices.append(_("We do not list that %(filter)s.") % {"filter": label})
     base = matching(search, options=options, now=now)
-    cards = ordered(base, search).only(*CARD_FIELDS)
+    count = _count(base, search)
+    cards = ordered(base, search, count=count).only(*CARD_FIELDS)
     paginator = Paginator(cards, PAGE_SIZE)
-    page = paginator.get_page(search.page)
+    paginator.count = count  # type: ignore[misc]  # known already; Paginator would count again
+    page = paginator.get_page(min(search.page, MAX_PAGES))
     featured = promotions.featured(queryset=base, page_number=page.number, now=now)
     with_specialties([*page.object_list, *featured])
     return Results(search=search, page=page, featured=featured, notices=tuple(notices))
 
 
 def reindex(*, specialist_ids: Sequence[int]) -> None:
-    """Rebuild the full-text vector of these profiles (nothing to do on SQLite)."""
+    """Rebuild the full-text vector of these profiles (nothing to do on SQLite).
+
+    Call it after anything in the vector changes: the texts or the three lists.
+    """
     if uses_full_text() and specialist_ids:
-        Specialist.objects.filter(pk__in=specialist_ids).update(search_vector=VECTOR)
+        with connection.cursor() as cursor:
+            cursor.execute(VECTOR_SQL, [list(specialist_ids)])

@@ -82,7 +82,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "previous": parsed.querystring(page=page.previous_page_number())
             if page.has_previous()
             else "",
-            "next": parsed.querystring(page=page.next_page_number()) if page.has_next() else "",
+            "next": parsed.querystring(page=page.number + 1) if results.has_next else "",
         },
     }
     return render(request, "directory/search.html", context)

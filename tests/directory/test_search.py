@@ -103,8 +103,8 @@ def test_the_querystring_holds_the_whole_search_and_can_drop_one_part():
     assert parsed.querystring(specialty=None) == "q=grief&free_consultation=1"
 
 
-def test_the_tsquery_requires_every_word_and_completes_the_last():
-    assert search.tsquery_for(["art", "thera"]) == "'art' & 'thera':*"
+def test_the_tsquery_requires_every_word():
+    assert search.tsquery_for(["art", "therapy"]) == "'art' & 'therapy'"
 
 
 # Finding
@@ -230,3 +230,47 @@ def test_the_search_vector_follows_profile_changes(make_specialist):
 
     assert names(find(q="afterwards")) == ["Afterwards"]
     assert Specialist.objects.count() == 1
+
+
+def test_changing_specialties_changes_what_the_filters_find(make_specialist, taxonomy):
+    from directory import profiles
+
+    specialist = make_specialist(name="Moved", specialties=[taxonomy["anxiety"]])
+    assert names(find(specialty="grief", q="moved")) == []
+
+    specialist.specialties.set([taxonomy["grief"]])
+    profiles.refresh_derived_fields(specialist)
+
+    assert names(find(specialty="grief", q="moved")) == ["Moved"]
+    assert names(find(specialty="anxiety")) == []
+
+
+def test_pages_stop_at_the_limit_with_a_nudge_to_narrow_the_search(make_specialist, monkeypatch):
+    monkeypatch.setattr(search, "MAX_PAGES", 2)
+    for index in range(45):
+        make_specialist(name=f"Person {index:02d}")
+
+    results = find(page="3")
+
+    assert results.page.number == 2
+    assert results.count == 45
+    assert results.is_truncated
+    assert not results.has_next
+
+
+def test_large_totals_are_kept_for_a_minute_and_small_ones_are_exact(
+    make_specialist, monkeypatch
+):
+    monkeypatch.setattr(search, "CACHED_COUNT_ABOVE", 2)
+    for _ in range(3):
+        make_specialist(city="Berlin")
+    make_specialist(city="Lima")
+    assert find(location="berlin").count == 3
+    assert find(location="lima").count == 1
+
+    make_specialist(city="Berlin")
+    make_specialist(city="Lima")
+
+    assert find(location="berlin").count == 3
+    assert find(location="berlin", page="2").count == 3  # the page is not part of the key
+    assert find(location="lima").count == 2
