@@ -10,16 +10,17 @@ until an admin approves it again, and a changed license loses its verification.
 """
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from directory import markdown, search
-from directory.models import Specialist, User
+from directory.models import Approach, Language, Specialist, Specialty, User
 from directory.photos import ProcessedPhoto
 
 # What a specialist may set themselves; status, owner, slug and review fields are not here.
@@ -46,6 +47,35 @@ EDITABLE_FIELDS = (
 RELATED_FIELDS = ("specialties", "approaches", "languages")
 REVIEWED_FIELDS = ("name", "titles", "license_number", "license_body")
 LICENSE_FIELDS = ("license_number", "license_body")
+
+
+@dataclass(frozen=True)
+class Lists:
+    """The names a profile page shows for its three curated lists."""
+
+    specialties: list[str]
+    approaches: list[str]
+    languages: list[str]
+
+
+def lists_for(*, specialist_id: int) -> Lists:
+    """All three lists of one profile in one query, each sorted by name."""
+    parts = []
+    for kind, model, through, column in (
+        ("specialties", Specialty, Specialist.specialties.through, "specialty_id"),
+        ("approaches", Approach, Specialist.approaches.through, "approach_id"),
+        ("languages", Language, Specialist.languages.through, "language_id"),
+    ):
+        parts.append(
+            f"SELECT '{kind}', t.name FROM {model._meta.db_table} t "  # noqa: S608 - constants
+            f"JOIN {through._meta.db_table} l ON l.{column} = t.id WHERE l.specialist_id = %s"
+        )
+    grouped: dict[str, list[str]] = {"specialties": [], "approaches": [], "languages": []}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), [specialist_id] * 3)
+        for kind, name in cursor.fetchall():
+            grouped[kind].append(name)
+    return Lists(**{kind: sorted(names, key=str.lower) for kind, names in grouped.items()})
 
 
 class ProfileError(Exception):

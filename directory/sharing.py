@@ -36,7 +36,12 @@ def share_links(*, url: str, title: str) -> list[ShareLink]:
 
 
 def json_ld(
-    *, specialist: Specialist, url: str, photo_url: str, specialties: list[str]
+    *,
+    specialist: Specialist,
+    url: str,
+    photo_url: str,
+    specialties: list[str],
+    languages: list[str],
 ) -> SafeString:
     """schema.org data for search engines, safe to place inside a <script> element."""
     person: dict[str, object] = {
@@ -47,7 +52,7 @@ def json_ld(
         "url": url,
         "description": specialist.intro,
         "knowsAbout": specialties,
-        "knowsLanguage": [language.name for language in specialist.languages.all()],
+        "knowsLanguage": languages,
     }
     if photo_url:
         person["image"] = photo_url

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from directory import accounts, profiles, promotions, search, sections, sharing
 from directory.access import CREATE_PROFILE, AuthenticatedHttpRequest, login_prompt_required
 from directory.forms import DeleteAccountForm, ProfileForm
-from directory.models import Specialist, SpecialistQuerySet
+from directory.models import Specialist
 
 
 class ConfirmEmailView(allauth_views.ConfirmEmailView):
@@ -117,26 +117,27 @@ def _filter_removals(parsed: search.Search, options: search.Options) -> list[tup
 def _profile_context(request: HttpRequest, specialist: Specialist) -> dict[str, object]:
     url = request.build_absolute_uri(specialist.get_absolute_url())
     photo_url = request.build_absolute_uri(specialist.photo.url) if specialist.photo else ""
-    specialties = [s.name for s in specialist.specialties.all()]
+    lists = profiles.lists_for(specialist_id=specialist.pk)
     title = _("%(name)s, %(titles)s") % {"name": specialist.name, "titles": specialist.titles}
     return {
         "specialist": specialist,
+        "lists": lists,
         "page_url": url,
         "photo_url": photo_url,
         "share_title": title,
         "share_links": sharing.share_links(url=url, title=title),
         "json_ld": sharing.json_ld(
-            specialist=specialist, url=url, photo_url=photo_url, specialties=specialties
+            specialist=specialist,
+            url=url,
+            photo_url=photo_url,
+            specialties=lists.specialties,
+            languages=lists.languages,
         ),
     }
 
 
-def _profile_queryset() -> SpecialistQuerySet:
-    return Specialist.objects.prefetch_related("specialties", "approaches", "languages")
-
-
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
-    specialist = get_object_or_404(_profile_queryset().listed(), slug=slug)
+    specialist = get_object_or_404(Specialist.objects.listed(), slug=slug)
     context = _profile_context(request, specialist)
     context["sections"] = sections.sections_for(specialist, request)
     return render(request, "directory/profile.html", context)
@@ -146,7 +147,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
 @login_prompt_required(CREATE_PROFILE)
 def profile_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The owner's profile as the public would see it, whatever its state."""
-    specialist = get_object_or_404(_profile_queryset(), owner=request.user)
+    specialist = get_object_or_404(Specialist, owner=request.user)
     context = _profile_context(request, specialist)
     context.update(sections=[], preview=True)
     return render(request, "directory/profile.html", context)

@@ -249,4 +249,13 @@ def test_the_profile_page_runs_a_fixed_number_of_queries(
 
     with django_assert_num_queries(len(before.captured_queries)):
         client.get("/specialists/leanne-sawchuk/")
-    assert len(before.captured_queries) <= 5
+    assert len(before.captured_queries) <= 3
+
+
+def test_the_whole_profile_page_with_every_apps_sections_stays_within_ten_queries(
+    client, leanne, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(10):
+        response = client.get("/specialists/leanne-sawchuk/")
+
+    assert response.status_code == 200
