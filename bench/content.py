@@ -5,6 +5,7 @@ python -m bench content
 
 import io
 import json
+import os
 import random
 import resource
 import time
@@ -82,16 +83,17 @@ def _create_articles(total: int) -> None:
 
 def run(ctx: Context) -> None:
     started = time.perf_counter()
-    call_command("seed_demo", specialists=PROFILES, stdout=io.StringIO())
+    if Specialist.objects.listed().count() < PROFILES:
+        call_command("seed_demo", specialists=PROFILES, stdout=io.StringIO())
     _create_articles(ARTICLES)
     setup = time.perf_counter() - started
     profiles = Specialist.objects.listed().count()
     published = Article.objects.published().count()
 
     rss_before = _peak_rss_mb()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     written = linking.recompute_all()
-    full = time.perf_counter() - started
+    full, full_cpu = time.perf_counter() - started, time.process_time() - cpu
     rss_after = _peak_rss_mb()
     ctx.add(
         Figure(
@@ -100,6 +102,7 @@ def run(ctx: Context) -> None:
             unit="s",
             extra={
                 "target": "under 60 s",
+                "CPU time of this process (s)": round(full_cpu, 2),
                 "links written": written,
                 "peak RSS of the process (MB)": round(rss_after, 1),
                 "peak RSS growth during recompute (MB)": round(max(0.0, rss_after - rss_before), 1),
@@ -110,17 +113,24 @@ def run(ctx: Context) -> None:
     )
 
     author = Specialist.objects.listed().order_by("pk").first()
+    # Shaped like the corpus but on two related topics, so that it enters the top five of
+    # thousands of profiles and the update does real writes (new links, displaced ones).
+    rng = random.Random(1)
+    words = linking.SPECIALTY_WORDS["couples"] + linking.SPECIALTY_WORDS["relationship-issues"]
+    body = " ".join(
+        rng.choice(words) if rng.random() < 0.6 else rng.choice(FILLER) for _ in range(350)
+    )
     text = articles.ArticleText(
-        title="Rebuilding trust in a relationship after a betrayal",
-        summary="How couples repair trust and intimacy after a partner breaks it.",
-        body=" ".join(["Trust between partners can be rebuilt in couples therapy."] * 40),
+        title="Couples: notes",
+        summary="About couples and relationship issues.",
+        body=body,
         references=[],
-        topics=list(Specialty.objects.filter(slug__in=["relationship-issues", "couples"])),
+        topics=list(Specialty.objects.filter(slug__in=["couples", "relationship-issues"])),
     )
     article = articles.create_article(author=author, text=text, publish=True)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     changed = linking.update_for_article(article_id=article.pk)
-    one = time.perf_counter() - started
+    one, one_cpu = time.perf_counter() - started, time.process_time() - cpu
     ctx.add(
         Figure(
             name="linking: one new article updates affected profiles",
@@ -128,6 +138,8 @@ def run(ctx: Context) -> None:
             unit="s",
             extra={
                 "target": "under 2 s",
+                "CPU time of this process (s)": round(one_cpu, 3),
+                "load average (1 min) on this shared machine": os.getloadavg()[0],
                 "profiles updated": changed,
                 "profiles now showing it": ArticleLink.objects.filter(article=article).count(),
             },

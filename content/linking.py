@@ -9,6 +9,7 @@ the list. Scoring is pure Python with no ORM; the functions at the bottom read a
 write the database in batches.
 """
 
+import functools
 import heapq
 import math
 import re
@@ -31,26 +32,26 @@ TOPIC_BONUS = 0.3
 ARTICLE_TERMS_KEPT = 80
 BATCH_SIZE = 2000
 
-# Words that say which specialty or approach a text is about. Stems, as `stem()` makes them.
+# Words that say which specialty or approach a text is about.
 SPECIALTY_WORDS: dict[str, tuple[str, ...]] = {
     "anxiety": ("anxiety", "anxious", "worry", "panic", "fear", "nervous"),
-    "depression": ("depression", "depress", "hopeless", "sadness", "mood"),
+    "depression": ("depression", "depressed", "hopeless", "sadness", "mood"),
     "trauma": ("trauma", "traumatic", "ptsd", "abuse", "flashback"),
-    "addictions": ("addiction", "alcohol", "substance", "drug", "gambl", "relapse", "craving"),
-    "eating-disorders": ("eat", "anorexia", "bulimia", "binge", "food"),
+    "addictions": ("addiction", "alcohol", "substance", "drugs", "gambling", "relapse", "craving"),
+    "eating-disorders": ("eating", "anorexia", "bulimia", "binge", "food"),
     "body-image": ("body", "image", "appearance", "weight"),
     "relationship-issues": (
         "relationship", "partner", "love", "attachment", "intimacy", "connection", "breakup",
-        "trust", "dat",
+        "trust", "dating",
     ),
     "couples": ("couple", "partner", "marriage", "married", "spouse", "romantic", "intimacy"),
-    "grief": ("grief", "griev", "loss", "bereavement", "mourn", "death"),
+    "grief": ("grief", "grieve", "grieving", "loss", "bereavement", "mourning", "death"),
     "stress": ("stress", "burnout", "overwhelm", "pressure", "workload"),
     "self-esteem": ("self-esteem", "self-worth", "confidence", "self-compassion", "worth"),
     "ocd": ("ocd", "obsessive", "compulsive", "compulsion", "intrusive", "ritual"),
-    "adhd": ("adhd", "hyperactivity", "impulsiv", "inattentive", "distractib"),
+    "adhd": ("adhd", "hyperactivity", "impulsive", "impulsivity", "inattentive", "distractible"),
     "lgbtq-plus-issues": ("lgbtq", "gay", "lesbian", "bisexual", "transgender", "queer"),
-    "family-conflict": ("family", "parent", "sibl", "child", "conflict"),
+    "family-conflict": ("family", "parents", "siblings", "child", "conflict"),
 }  # fmt: skip
 APPROACH_WORDS: dict[str, tuple[str, ...]] = {
     "cbt": ("cbt", "cognitive", "behavioural", "behavioral"),
@@ -263,6 +264,7 @@ STOPWORDS = frozenset(
 _TOKEN = re.compile(r"[a-z][a-z'+-]*[a-z+]|[a-z]")
 
 
+@functools.lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """A light, predictable suffix stripper (relationships -> relationship, dating -> dat)."""
     word = word.removesuffix("'s").strip("'-")
@@ -284,6 +286,15 @@ def tokens(text: str) -> Iterator[str]:
             word = stem(word)
             if word not in STOPWORDS and len(word) > 2:
                 yield word
+
+
+# The vocabularies are written as plain words and matched as the stems that tokens() makes.
+SPECIALTY_WORDS = {
+    slug: tuple(dict.fromkeys(stem(w) for w in words)) for slug, words in SPECIALTY_WORDS.items()
+}
+APPROACH_WORDS = {
+    slug: tuple(dict.fromkeys(stem(w) for w in words)) for slug, words in APPROACH_WORDS.items()
+}
 
 
 def topic_term(slug: str) -> str:
@@ -310,43 +321,85 @@ def _unit(vector: dict[str, float]) -> dict[str, float]:
     return {t: w / norm for t, w in vector.items()} if norm else {}
 
 
+SPECIALTY_WEIGHT = 1.0
+SPECIALTY_TOPIC_WEIGHT = 2.0
+APPROACH_WEIGHT = 0.6
+APPROACH_TOPIC_WEIGHT = 1.0
+BIO_WEIGHT = 0.3
+
+
+def _concept_weights(kind: str, slug: str) -> dict[str, float]:
+    """The terms one specialty or approach adds to a profile, with their raw weights."""
+    if kind == "specialty":
+        weights = dict.fromkeys(SPECIALTY_WORDS.get(slug, ()), SPECIALTY_WEIGHT)
+        weights[topic_term(slug)] = SPECIALTY_TOPIC_WEIGHT
+    else:
+        weights = dict.fromkeys(APPROACH_WORDS.get(slug, ()), APPROACH_WEIGHT)
+        weights[topic_term(slug)] = APPROACH_TOPIC_WEIGHT
+    return weights
+
+
 @dataclass(frozen=True)
 class ProfileVector:
-    terms: dict[str, float]
-    anchors: frozenset[str]  # the terms that can make an article relevant at all
+    specialties: tuple[str, ...]
+    approaches: tuple[str, ...]
+    bio_terms: dict[str, float]  # raw weights of bio words that are not concept words
+    norm: float
+
+    @property
+    def anchors(self) -> frozenset[str]:
+        """The terms that can make an article relevant at all."""
+        return frozenset(
+            term
+            for kind, slugs in (("specialty", self.specialties), ("approach", self.approaches))
+            for slug in slugs
+            for term in _concept_weights(kind, slug)
+        )
 
 
 def profile_vector(
     *, specialty_slugs: Iterable[str], approach_slugs: Iterable[str], bio: str
 ) -> ProfileVector:
-    """A profile's terms: its specialties weigh most, then approaches, then its bio."""
-    terms: dict[str, float] = {}
-    for slug in specialty_slugs:
-        terms[topic_term(slug)] = 2.0
-        for word in SPECIALTY_WORDS.get(slug, ()):
-            terms[word] = max(terms.get(word, 0.0), 1.0)
-    for slug in approach_slugs:
-        terms[topic_term(slug)] = 1.0
-        for word in APPROACH_WORDS.get(slug, ()):
-            terms[word] = max(terms.get(word, 0.0), 0.6)
-    anchors = frozenset(terms)
-    for word, count in Counter(tokens(bio)).items():
-        if word not in terms:
-            terms[word] = 0.3 * (1 + math.log(count))
-    return ProfileVector(terms=_unit(terms), anchors=anchors)
+    """A profile's terms: its specialties weigh most, then approaches, then its bio.
+
+    Concept weights add up (a word two specialties share counts twice), which makes a
+    profile's score the sum of per-concept partial scores that the index precomputes.
+    """
+    specialties = tuple(sorted(set(specialty_slugs)))
+    approaches = tuple(sorted(set(approach_slugs)))
+    raw: dict[str, float] = {}
+    for kind, slugs in (("specialty", specialties), ("approach", approaches)):
+        for slug in slugs:
+            for term, weight in _concept_weights(kind, slug).items():
+                raw[term] = raw.get(term, 0.0) + weight
+    bio_terms = {
+        word: BIO_WEIGHT * (1 + math.log(count))
+        for word, count in Counter(tokens(bio)).items()
+        if word not in raw
+    }
+    norm = math.sqrt(sum(w * w for w in raw.values()) + sum(w * w for w in bio_terms.values()))
+    return ProfileVector(specialties, approaches, bio_terms, norm or 1.0)
 
 
 def _topic_count(article: dict[str, float]) -> int:
     return sum(1 for term in article if term.startswith("@"))
 
 
+def _concept_partial(article: dict[str, float], kind: str, slug: str) -> float:
+    return sum(w * article[t] for t, w in _concept_weights(kind, slug).items() if t in article)
+
+
 def score(article: dict[str, float], profile: ProfileVector) -> float:
     """Cosine similarity plus the topic bonus; zero without a shared anchor term."""
-    if not any(term in article for term in profile.anchors):
+    partials = [_concept_partial(article, "specialty", s) for s in profile.specialties] + [
+        _concept_partial(article, "approach", a) for a in profile.approaches
+    ]
+    if not any(partials):
         return 0.0
-    cosine = sum(w * article[t] for t, w in profile.terms.items() if t in article)
-    shared = sum(1 for t in profile.anchors if t.startswith("@") and t in article)
-    return cosine + (TOPIC_BONUS * shared / _topic_count(article) if shared else 0.0)
+    bio = sum(w * article[t] for t, w in profile.bio_terms.items() if t in article)
+    shared = sum(1 for s in profile.specialties if topic_term(s) in article)
+    bonus = TOPIC_BONUS * shared / _topic_count(article) if shared else 0.0
+    return (sum(partials) + bio) / profile.norm + bonus
 
 
 @dataclass(frozen=True)
@@ -357,67 +410,115 @@ class IndexedArticle:
     topic_count: int
 
 
+# Common words say little: a term in more than this share of a large corpus is dropped.
+MAX_DOCUMENT_FREQUENCY = 0.5
+ARTICLE_VECTOR_TERMS = 50
+# How deep each specialty's and approach's ranking is read to find a profile's candidates.
+CANDIDATES_PER_CONCEPT = 30
+
+
 class ArticleIndex:
-    """Published articles as unit TF-IDF vectors and an inverted index over their terms."""
+    """Published articles as unit TF-IDF vectors, ranked once per specialty and approach.
+
+    A profile's score is the sum of its concepts' partial scores plus its bio's, so its best
+    articles are found among the top of its concepts' rankings, then scored exactly.
+    """
 
     def __init__(self, articles: Sequence[tuple[int, int | None, dict[str, float]]]) -> None:
         total = len(articles)
         document_frequency: Counter[str] = Counter()
         for _pk, _author, raw in articles:
             document_frequency.update(raw.keys())
-        idf = {t: math.log((1 + total) / (1 + df)) + 1 for t, df in document_frequency.items()}
+        limit = total * MAX_DOCUMENT_FREQUENCY if total >= 20 else total
+        idf = {
+            t: math.log((1 + total) / (1 + df)) + 1
+            for t, df in document_frequency.items()
+            if df <= limit or t.startswith("@")
+        }
         self.articles: dict[int, IndexedArticle] = {}
-        self.postings: dict[str, list[tuple[int, float]]] = {}
         for pk, author_id, raw in articles:
-            vector = _unit({t: w * idf[t] for t, w in raw.items()})
+            weighted = {t: w * idf[t] for t, w in raw.items() if t in idf}
+            kept = dict(heapq.nlargest(ARTICLE_VECTOR_TERMS, weighted.items(), key=lambda i: i[1]))
+            kept.update({t: w for t, w in weighted.items() if t.startswith("@")})
+            vector = _unit(kept)
             self.articles[pk] = IndexedArticle(pk, author_id, vector, _topic_count(vector))
-            for term, weight in vector.items():
-                self.postings.setdefault(term, []).append((pk, weight))
-        self._memo: dict[tuple, list[tuple[int, float]]] = {}
+        self.vocabulary = frozenset(t for a in self.articles.values() for t in a.vector)
+        self.by_author: Counter[int | None] = Counter(a.author_id for a in self.articles.values())
+        # Partial scores per concept, {(kind, slug): {article pk: partial}}, and the top of
+        # each, computed when a profile first needs them.
+        self.partials: dict[tuple[str, str], dict[int, float]] = {}
+        self.leaders: dict[tuple[str, str], list[int]] = {}
+
+    def _concept(self, kind: str, slug: str) -> tuple[dict[int, float], list[int]] | None:
+        key = (kind, slug)
+        if key not in self.partials:
+            words = SPECIALTY_WORDS if kind == "specialty" else APPROACH_WORDS
+            if slug not in words:
+                return None
+            partial = {}
+            for pk, article in self.articles.items():
+                value = _concept_partial(article.vector, kind, slug)
+                if value > 0:
+                    partial[pk] = value
+            self.partials[key] = partial
+            self.leaders[key] = self._leaders(kind, slug, partial)
+        return self.partials[key], self.leaders[key]
+
+    def _leaders(self, kind: str, slug: str, partial: dict[int, float]) -> list[int]:
+        # Read deeper by as many articles as one author has, since own articles are skipped.
+        most_by_one = max((n for author, n in self.by_author.items() if author), default=0)
+        depth = CANDIDATES_PER_CONCEPT + most_by_one
+
+        def strength(pk: int) -> float:
+            article = self.articles[pk]
+            bonus = (
+                TOPIC_BONUS / article.topic_count
+                if kind == "specialty" and topic_term(slug) in article.vector
+                else 0.0
+            )
+            return partial[pk] + bonus
+
+        return heapq.nlargest(depth, partial, key=strength)
 
     def vector(self, article_pk: int) -> dict[str, float]:
         return self.articles[article_pk].vector
 
-    def ranked(self, profile: ProfileVector) -> list[tuple[int, float]]:
-        """Every article with a shared anchor and a score above the threshold, best first."""
-        relevant = {t: w for t, w in profile.terms.items() if t in self.postings}
-        key = (tuple(sorted(relevant.items())), frozenset(profile.anchors & relevant.keys()))
-        if (cached := self._memo.get(key)) is not None:
-            return cached
-        scores: dict[int, float] = {}
-        for term in profile.anchors & relevant.keys():
-            weight = relevant[term]
-            is_topic = term.startswith("@")
-            for pk, article_weight in self.postings[term]:
-                bonus = TOPIC_BONUS / self.articles[pk].topic_count if is_topic else 0.0
-                scores[pk] = scores.get(pk, 0.0) + weight * article_weight + bonus
-        if scores:
-            for term, weight in relevant.items():
-                if term in profile.anchors:
-                    continue
-                for pk, article_weight in self.postings[term]:
-                    if pk in scores:
-                        scores[pk] += weight * article_weight
-        ranked = sorted(
-            ((pk, s) for pk, s in scores.items() if s >= RELEVANCE_THRESHOLD),
-            key=lambda item: (-item[1], item[0]),
-        )
-        if len(self._memo) > 50_000:
-            self._memo.clear()
-        self._memo[key] = ranked
-        return ranked
-
     def top_for(
         self, profile: ProfileVector, *, specialist_id: int, limit: int = LINKS_PER_PROFILE
     ) -> list[tuple[int, float]]:
-        """The best articles by other specialists for one profile."""
-        chosen = []
-        for pk, article_score in self.ranked(profile):
-            if self.articles[pk].author_id != specialist_id:
-                chosen.append((pk, round(article_score, 6)))
-                if len(chosen) == limit:
-                    break
-        return chosen
+        """The best articles by other specialists for one profile, above the threshold."""
+        loaded = [self._concept("specialty", slug) for slug in profile.specialties]
+        loaded += [self._concept("approach", slug) for slug in profile.approaches]
+        concepts = [item for item in loaded if item is not None]
+        candidates = {pk for _partial, leaders in concepts for pk in leaders}
+        partial_maps = [partial for partial, _leaders in concepts]
+        topic_terms = [topic_term(slug) for slug in profile.specialties]
+        bio = [(t, w) for t, w in profile.bio_terms.items() if t in self.vocabulary]
+        inverse_norm = 1.0 / profile.norm
+        articles = self.articles
+        scored = []
+        for pk in candidates:
+            article = articles[pk]
+            if article.author_id == specialist_id:
+                continue
+            vector = article.vector
+            total = 0.0
+            for partial in partial_maps:
+                total += partial.get(pk, 0.0)
+            for term, weight in bio:
+                if term in vector:
+                    total += weight * vector[term]
+            value = total * inverse_norm
+            shared = 0
+            for term in topic_terms:
+                if term in vector:
+                    shared += 1
+            if shared:
+                value += TOPIC_BONUS * shared / article.topic_count
+            if value >= RELEVANCE_THRESHOLD:
+                scored.append((round(value, 6), pk))
+        best = heapq.nlargest(limit, scored, key=lambda item: (item[0], -item[1]))
+        return [(pk, value) for value, pk in best]
 
 
 def suggest_topics(*, title: str, body: str, limit: int = 3) -> list[str]:
@@ -469,16 +570,27 @@ def _chunks(items: Sequence[int], size: int = BATCH_SIZE) -> Iterator[Sequence[i
 
 
 @transaction.atomic
-def _write_links(specialist_ids: Sequence[int], links: list[ArticleLink]) -> None:
-    """Replace the links of these profiles and mark them computed now."""
+def _write_links(
+    vectors: dict[int, ProfileVector], specialist_ids: Sequence[int], links: list[ArticleLink]
+) -> None:
+    """Replace the links of these profiles and record what they were computed from."""
     now = timezone.now()
     ArticleLink.objects.filter(specialist_id__in=specialist_ids).delete()
     ArticleLink.objects.bulk_create(links, batch_size=1000)
     ProfileLinkState.objects.bulk_create(
-        [ProfileLinkState(specialist_id=pk, computed_at=now) for pk in specialist_ids],
+        [
+            ProfileLinkState(
+                specialist_id=pk,
+                computed_at=now,
+                bio_terms={t: round(w, 4) for t, w in vectors[pk].bio_terms.items()},
+                norm=vectors[pk].norm,
+            )
+            for pk in specialist_ids
+            if pk in vectors
+        ],
         update_conflicts=True,
         unique_fields=["specialist"],
-        update_fields=["computed_at"],
+        update_fields=["computed_at", "bio_terms", "norm"],
         batch_size=1000,
     )
 
@@ -494,7 +606,7 @@ def recompute_profiles(*, specialist_ids: Sequence[int], index: ArticleIndex | N
             for pk, vector in vectors.items()
             for article_pk, article_score in index.top_for(vector, specialist_id=pk)
         ]
-        _write_links(chunk, links)
+        _write_links(vectors, chunk, links)
         written += len(links)
     return written
 
@@ -544,10 +656,11 @@ def recompute_changed_profiles() -> int:
 
 def update_for_article(*, article_id: int) -> int:
     """Bring every affected profile up to date after one article was published, changed or
-    removed. Returns the number of profiles whose links were rewritten.
+    removed. Returns the number of profiles whose links changed.
 
-    Profiles linked to it are recomputed in full when it no longer qualifies for them; other
-    profiles that share a specialty or approach with it get it merged into their top list.
+    Profiles sharing a specialty or approach with the article get it merged into their top
+    list (one insert, and one delete of the link it displaces); profiles that lose it are
+    recomputed in full so that another article can take its place.
     """
     index = build_index()
     linked = set(
@@ -560,56 +673,99 @@ def update_for_article(*, article_id: int) -> int:
 
     vector = index.vector(article_id)
     author_id = index.articles[article_id].author_id
-    specialty_slugs = {t[1:] for t in vector if t.startswith("@")} | {
-        slug for slug, words in SPECIALTY_WORDS.items() if any(w in vector for w in words)
-    }
-    approach_slugs = {
-        slug for slug, words in APPROACH_WORDS.items() if any(w in vector for w in words)
-    }
-    candidates = set(
-        Specialist.objects.listed()
-        .filter(Q(specialties__slug__in=specialty_slugs) | Q(approaches__slug__in=approach_slugs))
-        .values_list("pk", flat=True)
-        .distinct()
+    topic_count = index.articles[article_id].topic_count
+    specialty_partials = {
+        slug: value for slug in SPECIALTY_WORDS
+        if (value := _concept_partial(vector, "specialty", slug)) > 0
+    }  # fmt: skip
+    approach_partials = {
+        slug: value for slug in APPROACH_WORDS
+        if (value := _concept_partial(vector, "approach", slug)) > 0
+    }  # fmt: skip
+    # Only the article's own concepts can score, so only those rows of each profile are read.
+    specialty_ids = dict(
+        Specialty.objects.filter(slug__in=list(specialty_partials)).values_list("pk", "slug")
     )
-    candidates.discard(author_id or 0)
+    approach_ids = dict(
+        Approach.objects.filter(slug__in=list(approach_partials)).values_list("pk", "slug")
+    )
+    listed = Specialist.Status.PUBLISHED
+    specialties: dict[int, list[str]] = {}
+    for sid, tid in Specialist.specialties.through.objects.filter(
+        specialty_id__in=list(specialty_ids), specialist__status=listed
+    ).values_list("specialist_id", "specialty_id"):
+        specialties.setdefault(sid, []).append(specialty_ids[tid])
+    approaches: dict[int, list[str]] = {}
+    for sid, tid in Specialist.approaches.through.objects.filter(
+        approach_id__in=list(approach_ids), specialist__status=listed
+    ).values_list("specialist_id", "approach_id"):
+        approaches.setdefault(sid, []).append(approach_ids[tid])
+    candidates = (specialties.keys() | approaches.keys()) - {author_id}
+    states: dict[int, tuple[dict[str, float], float]] = {}
+    for chunk in _chunks(sorted(candidates), 5000):
+        states.update(
+            (pk, (bio_terms, norm))
+            for pk, bio_terms, norm in ProfileLinkState.objects.filter(
+                specialist_id__in=chunk
+            ).values_list("specialist_id", "bio_terms", "norm")
+        )
+    for chunk in _chunks(sorted(candidates - states.keys())):
+        for pk, profile in _profile_vectors(chunk).items():
+            states[pk] = (profile.bio_terms, profile.norm)
 
-    changed = 0
-    full = []
-    for chunk in _chunks(sorted(candidates | linked)):
-        vectors = _profile_vectors(chunk)
-        current: dict[int, list[tuple[int, float]]] = {}
-        for sid, apk, link_score in ArticleLink.objects.filter(specialist_id__in=chunk).values_list(
-            "specialist_id", "article_id", "score"
-        ):
-            current.setdefault(sid, []).append((apk, link_score))
-        rewrite: dict[int, list[tuple[int, float]]] = {}
-        for pk in chunk:
-            if pk not in vectors:
-                continue
-            new_score = score(vector, vectors[pk]) if pk != author_id else 0.0
-            others = [(a, s) for a, s in current.get(pk, []) if a != article_id]
-            if new_score < RELEVANCE_THRESHOLD:
-                if pk in linked:
-                    full.append(pk)  # it may leave a gap another article should fill
-                continue
-            merged = sorted([*others, (article_id, round(new_score, 6))], key=lambda i: -i[1])
-            merged = merged[:LINKS_PER_PROFILE]
-            if sorted(merged) != sorted(current.get(pk, [])):
-                rewrite[pk] = merged
-        if rewrite:
-            _write_links(
-                list(rewrite),
-                [
-                    ArticleLink(specialist_id=pk, article_id=apk, score=s)
-                    for pk, items in rewrite.items()
-                    for apk, s in items
-                ],
-            )
-            changed += len(rewrite)
-    if full:
-        recompute_profiles(specialist_ids=full, index=index)
-    return changed + len(full)
+    scores: dict[int, float] = {}
+    for pk in candidates:
+        if pk not in states:
+            continue  # no longer listed
+        bio_terms, norm = states[pk]
+        mine = specialties.get(pk, [])
+        total = sum(specialty_partials[slug] for slug in mine)
+        total += sum(approach_partials[slug] for slug in approaches.get(pk, []))
+        total += sum(w * vector[t] for t, w in bio_terms.items() if t in vector)
+        value = total / norm
+        shared = sum(1 for slug in mine if topic_term(slug) in vector)
+        if shared:
+            value += TOPIC_BONUS * shared / topic_count
+        scores[pk] = round(value, 6)
+    # Current links only where something may change: the article qualifies, or was shown.
+    relevant = sorted({pk for pk, v in scores.items() if v >= RELEVANCE_THRESHOLD} | linked)
+    current: dict[int, list[tuple[int, int, float]]] = {}
+    for chunk in _chunks(relevant, 5000):
+        for link_pk, sid, apk, link_score in ArticleLink.objects.filter(
+            specialist_id__in=chunk
+        ).values_list("pk", "specialist_id", "article_id", "score"):
+            current.setdefault(sid, []).append((link_pk, apk, link_score))
+
+    changed: set[int] = set()
+    refill: list[int] = sorted(linked - scores.keys())
+    new_links: list[ArticleLink] = []
+    rescored: list[ArticleLink] = []
+    removed: list[int] = []
+    for pk, value in scores.items():
+        links = current.get(pk, [])
+        own = next((link for link in links if link[1] == article_id), None)
+        others = sorted((link for link in links if link[1] != article_id), key=lambda i: i[2])
+        qualifies = value >= RELEVANCE_THRESHOLD and (
+            len(others) < LINKS_PER_PROFILE or value > others[0][2]
+        )
+        if qualifies and own is None:
+            new_links.append(ArticleLink(specialist_id=pk, article_id=article_id, score=value))
+            if len(others) >= LINKS_PER_PROFILE:
+                removed.append(others[0][0])
+            changed.add(pk)
+        elif qualifies and own is not None and own[2] != value:
+            rescored.append(ArticleLink(pk=own[0], score=value))
+            changed.add(pk)
+        elif not qualifies and own is not None:
+            refill.append(pk)
+    with transaction.atomic():
+        for chunk in _chunks(removed, 500):
+            ArticleLink.objects.filter(pk__in=chunk).delete()
+        ArticleLink.objects.bulk_create(new_links, batch_size=1000)
+        ArticleLink.objects.bulk_update(rescored, ["score"], batch_size=1000)
+    if refill:
+        recompute_profiles(specialist_ids=refill, index=index)
+    return len(changed | set(refill))
 
 
 def evaluate(data: dict) -> float:

@@ -125,6 +125,10 @@ class ProfileLinkState(models.Model):
         Specialist, on_delete=models.CASCADE, primary_key=True, related_name="link_state"
     )
     computed_at = models.DateTimeField()
+    # The profile's bio words and vector norm as of computed_at, so that one article's
+    # update scores thousands of profiles without re-reading and re-tokenizing their bios.
+    bio_terms = models.JSONField(default=dict)
+    norm = models.FloatField(default=1.0)
 
     def __str__(self) -> str:
         return f"links of profile #{self.specialist_id}"

@@ -171,3 +171,55 @@ def test_the_profile_shows_relevant_articles_by_others_with_a_fixed_number_of_qu
     assert "Trust again" in response.content.decode()
     assert "Articles by Ada Author" in own.content.decode()
     assert Article.objects.count() == 1
+
+
+def test_a_better_new_article_displaces_the_weakest_of_five_links():
+    author = specialist_with("grief")
+    reader = specialist_with("couples", "grief")
+    for n in range(5):
+        articles.create_article(
+            author=author,
+            text=text(
+                f"Loss {n}",
+                "grief",
+                body="Grief and loss after a death. " * 8 + "Morning routines matter. " * 4 * n,
+            ),
+            publish=True,
+        )
+    linking.recompute_all()
+    weakest = ArticleLink.objects.filter(specialist=reader).order_by("score").first()
+    assert weakest is not None and ArticleLink.objects.filter(specialist=reader).count() == 5
+
+    better = articles.create_article(
+        author=author,
+        text=text(
+            "Couples grieving together",
+            "couples",
+            "grief",
+            body="Couples, partners and marriage after grief, loss and death. " * 8,
+        ),
+        publish=True,
+    )
+    assert linking.update_for_article(article_id=better.pk) >= 1
+
+    links = ArticleLink.objects.filter(specialist=reader)
+    assert links.count() == 5
+    assert links.filter(article=better).exists()
+    assert not links.filter(pk=weakest.pk).exists()
+
+
+def test_the_incremental_update_agrees_with_a_full_recompute():
+    author = specialist_with("couples")
+    readers = [specialist_with("couples", "grief"), specialist_with("relationship-issues")]
+    for n in range(4):
+        articles.create_article(author=author, text=text(f"Trust {n}", "couples"), publish=True)
+    linking.recompute_all()
+    article = articles.create_article(
+        author=author, text=text("Trust again", "couples", "relationship-issues"), publish=True
+    )
+
+    linking.update_for_article(article_id=article.pk)
+    incremental = {r.pk: linked_titles(r) for r in readers}
+    linking.recompute_all()
+
+    assert incremental == {r.pk: linked_titles(r) for r in readers}
