@@ -96,7 +96,7 @@ def _next_free_slots(now) -> None:  # type: ignore[no-untyped-def]
     """One calculation per (zone, pattern); exact per-specialist refresh where it matters."""
     offering = Specialist.objects.offering_free_consultations()
     Specialist.objects.exclude(pk__in=offering.values("pk")).update(next_free_slot_at=None)
-    zones = offering.values_list("time_zone", flat=True).distinct()
+    zones = offering.order_by().values_list("time_zone", flat=True).distinct()
     for zone_key in zones:
         zone = availability.zone_or_none(zone_key) or ZoneInfo("UTC")
         for index, pattern in enumerate(PATTERNS):
@@ -112,7 +112,7 @@ def _next_free_slots(now) -> None:  # type: ignore[no-untyped-def]
             offering.filter(time_zone=zone_key).alias(mod=F("id") % len(PATTERNS)).filter(
                 mod=index
             ).update(next_free_slot_at=slot.starts_at if slot else None)
-    special = set(Consultation.objects.values_list("specialist_id", flat=True).distinct())
+    special = set(Consultation.objects.order_by().values_list("specialist_id", flat=True))
     special |= set(availability.BookingSettings.objects.values_list("specialist_id", flat=True))
     special |= set(
         availability.AvailabilityException.objects.values_list("specialist_id", flat=True)

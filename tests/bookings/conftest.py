@@ -35,3 +35,10 @@ def specialist(db):
 @pytest.fixture
 def client_user(db):
     return UserFactory(email="client-person@example.com", first_name="Robin")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say which database-specific bookings tests did not run, and why, in every run."""
+    for report in terminalreporter.stats.get("skipped", []):
+        if "tests/bookings/" in report.nodeid and isinstance(report.longrepr, tuple):
+            terminalreporter.write_line(f"bookings: skipped {report.nodeid}: {report.longrepr[2]}")
