@@ -32,6 +32,16 @@ class ProcessedPhoto:
     card: ContentFile
 
 
+def _on_white(image: Image.Image) -> Image.Image:
+    """RGB, with any transparency shown on white (JPEG has no alpha; black would be the default)."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
 def _square(image: Image.Image, side: int) -> ContentFile:
     fitted = ImageOps.fit(image, (side, side), method=Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
@@ -63,7 +73,7 @@ def process(*, upload: IO[bytes], size: int) -> ProcessedPhoto:
         raise PhotoError(_("That photo is too small: it needs to be at least 200 by 200 pixels."))
     try:
         image.load()
-        upright = ImageOps.exif_transpose(image).convert("RGB")
+        upright = _on_white(ImageOps.exif_transpose(image))
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise PhotoError(_("That image seems to be damaged. Please try another file.")) from None
     return ProcessedPhoto(profile=_square(upright, PROFILE_SIDE), card=_square(upright, CARD_SIDE))

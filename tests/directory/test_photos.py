@@ -88,3 +88,13 @@ def test_turns_a_sideways_phone_photo_upright():
         # After rotation the black half is on the right.
         assert upright.getpixel((180, 96))[0] < 60
         assert upright.getpixel((10, 96))[0] > 200
+
+
+def test_a_transparent_png_gets_a_white_background_not_black():
+    buffer = io.BytesIO()
+    Image.new("RGBA", (400, 400), (0, 0, 0, 0)).save(buffer, format="PNG")  # fully transparent
+
+    result = process(buffer)
+
+    with Image.open(io.BytesIO(result.card.read())) as image:
+        assert image.getpixel((96, 96))[0] > 240
