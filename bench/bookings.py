@@ -82,7 +82,7 @@ def _slots_figures(ctx: Context) -> None:
             now=now,
             starts=now + timedelta(days=offset),
             ends=now + timedelta(days=offset + 1),
-        )[2]
+        )[0]
         Consultation.objects.create(
             specialist=specialist, client=client, starts_at=slot.starts_at, ends_at=slot.ends_at
         )

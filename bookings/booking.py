@@ -7,8 +7,8 @@ is safe to show, and sends its e-mails only after the transaction commits.
 
 from datetime import datetime
 
-from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from bookings import availability, reminders, tasks
@@ -69,14 +69,28 @@ def book(
         raise BookingError(_("Please give a phone number for a phone consultation."))
     if len(note) > NOTE_MAX_LENGTH:
         raise BookingError(_("Please keep the note to 500 characters."))
-    # Serialises one client's bookings, so the limit below cannot be raced past.
-    User.objects.select_for_update().filter(pk=client.pk).exists()
-    if not EmailAddress.objects.filter(user=client, email__iexact=client.email, verified=True):
+    # Locking the client's row serialises one client's bookings, so the limit below cannot
+    # be raced past; the same query checks that their address is verified.
+    verified = (
+        User.objects.select_for_update(of=("self",))
+        .filter(
+            pk=client.pk,
+            emailaddress__email__iexact=client.email,
+            emailaddress__verified=True,
+        )
+        .exists()
+    )
+    if not verified:
         raise BookingError(_("Please verify your e-mail address before booking."))
-    mine = Consultation.objects.filter(client=client)
-    if mine.active().filter(specialist=specialist).exists():
+    counts = Consultation.objects.filter(client=client).aggregate(
+        with_specialist=Count(
+            "pk", filter=~Q(status=Consultation.Status.CANCELLED) & Q(specialist=specialist)
+        ),
+        upcoming=Count("pk", filter=Q(status=Consultation.Status.CONFIRMED, ends_at__gt=now)),
+    )
+    if counts["with_specialist"]:
         raise BookingError(_("You already have a free consultation with this specialist."))
-    if mine.upcoming(now=now).count() >= MAX_UPCOMING_PER_CLIENT:
+    if counts["upcoming"] >= MAX_UPCOMING_PER_CLIENT:
         raise BookingError(
             _("You can have at most three upcoming free consultations. Cancel one to book another.")
         )
@@ -86,18 +100,19 @@ def book(
     calendar = availability.load_calendar(specialist=specialist, starts=now)
     if not availability.offers(calendar, starts_at=starts_at, now=now):
         raise BookingError(_("That time is no longer available. Please pick another."))
+    # No savepoint: a refused insert ends the whole booking, and the BookingError raised
+    # below rolls the transaction back as it leaves this function.
     try:
-        with transaction.atomic():
-            consultation = Consultation.objects.create(
-                specialist=specialist,
-                client=client,
-                starts_at=starts_at,
-                ends_at=starts_at + SLOT,
-                mode=mode,
-                note=note.strip(),
-                phone=phone.strip() if mode == Consultation.Mode.PHONE else "",
-                client_time_zone=client_time_zone,
-            )
+        consultation = Consultation.objects.create(
+            specialist=specialist,
+            client=client,
+            starts_at=starts_at,
+            ends_at=starts_at + SLOT,
+            mode=mode,
+            note=note.strip(),
+            phone=phone.strip() if mode == Consultation.Mode.PHONE else "",
+            client_time_zone=client_time_zone,
+        )
     except IntegrityError as error:
         raise _integrity_message(error) from None
     reminders.schedule_for(consultation=consultation, now=now)
