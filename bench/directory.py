@@ -7,11 +7,12 @@ consultation), a page far past the end, and a profile page, through Django's ful
 handling, and reports the process's peak memory.
 """
 
-import multiprocessing
 import resource
+import subprocess
+import sys
 import time
 
-from django.core.management import call_command
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 
@@ -34,26 +35,28 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _seed() -> None:
-    """seed_demo for 50,000 in a child process, so that this process's peak memory is the
-    web requests' and not the bulk insert's."""
-    import django
-
-    django.setup()
-    call_command("seed_demo", specialists=PROFILES)
-
-
 def _ensure_profiles() -> None:
+    """Top the bench database up to 50,000 published profiles with seed_demo.
+
+    It runs in a child process so that this process's peak memory is the web requests'
+    and not the bulk insert's.
+    """
     if Specialist.objects.listed().count() >= PROFILES:
         _analyze()
         return
     started = time.perf_counter()
     connection.close()
-    child = multiprocessing.get_context("spawn").Process(target=_seed)
-    child.start()
-    child.join()
-    if child.exitcode != 0:
-        raise SystemExit(f"seed_demo failed (exit code {child.exitcode})")
+    subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
+        [
+            sys.executable,
+            "manage.py",
+            "seed_demo",
+            f"--specialists={PROFILES}",
+            f"--settings={settings.SETTINGS_MODULE}",
+        ],
+        cwd=settings.BASE_DIR,
+        check=True,
+    )
     print(f"   seeded {PROFILES} profiles in {time.perf_counter() - started:.0f} s", flush=True)
     _analyze()
 
