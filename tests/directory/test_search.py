@@ -258,9 +258,7 @@ def test_pages_stop_at_the_limit_with_a_nudge_to_narrow_the_search(make_speciali
     assert not results.has_next
 
 
-def test_large_totals_are_kept_for_a_minute_and_small_ones_are_exact(
-    make_specialist, monkeypatch
-):
+def test_large_totals_are_kept_for_a_minute_and_small_ones_are_exact(make_specialist, monkeypatch):
     monkeypatch.setattr(search, "CACHED_COUNT_ABOVE", 2)
     for _ in range(3):
         make_specialist(city="Berlin")
