@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from content.models import Article, ArticleLink, ProfileLinkState
@@ -435,19 +435,37 @@ class ArticleIndex:
             for t, df in document_frequency.items()
             if df <= limit or t.startswith("@")
         }
-        self.articles: dict[int, IndexedArticle] = {}
-        for pk, author_id, raw in articles:
-            weighted = {t: w * idf[t] for t, w in raw.items() if t in idf}
-            kept = dict(heapq.nlargest(ARTICLE_VECTOR_TERMS, weighted.items(), key=lambda i: i[1]))
-            kept.update({t: w for t, w in weighted.items() if t.startswith("@")})
-            vector = _unit(kept)
-            self.articles[pk] = IndexedArticle(pk, author_id, vector, _topic_count(vector))
-        self.vocabulary = frozenset(t for a in self.articles.values() for t in a.vector)
-        self.by_author: Counter[int | None] = Counter(a.author_id for a in self.articles.values())
+        self._idf = idf
+        self._raw = {pk: (author_id, raw) for pk, author_id, raw in articles}
+        self.by_author: Counter[int | None] = Counter(a for a, _raw in self._raw.values())
         # Partial scores per concept, {(kind, slug): {article pk: partial}}, and the top of
         # each, computed when a profile first needs them.
         self.partials: dict[tuple[str, str], dict[int, float]] = {}
         self.leaders: dict[tuple[str, str], list[int]] = {}
+
+    def _indexed(self, pk: int) -> IndexedArticle:
+        author_id, raw = self._raw[pk]
+        idf = self._idf
+        weighted = {t: w * idf[t] for t, w in raw.items() if t in idf}
+        kept = dict(heapq.nlargest(ARTICLE_VECTOR_TERMS, weighted.items(), key=lambda i: i[1]))
+        kept.update({t: w for t, w in weighted.items() if t.startswith("@")})
+        vector = _unit(kept)
+        return IndexedArticle(pk, author_id, vector, _topic_count(vector))
+
+    @functools.cached_property
+    def articles(self) -> dict[int, IndexedArticle]:
+        """Every article's vector, built on first use (one article's update needs only its own)."""
+        return {pk: self._indexed(pk) for pk in self._raw}
+
+    @functools.cached_property
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset(t for a in self.articles.values() for t in a.vector)
+
+    def __contains__(self, pk: int) -> bool:
+        return pk in self._raw
+
+    def one(self, pk: int) -> IndexedArticle:
+        return self.articles[pk] if "articles" in self.__dict__ else self._indexed(pk)
 
     def _concept(self, kind: str, slug: str) -> tuple[dict[int, float], list[int]] | None:
         key = (kind, slug)
@@ -481,7 +499,7 @@ class ArticleIndex:
         return heapq.nlargest(depth, partial, key=strength)
 
     def vector(self, article_pk: int) -> dict[str, float]:
-        return self.articles[article_pk].vector
+        return self.one(article_pk).vector
 
     def top_for(
         self, profile: ProfileVector, *, specialist_id: int, limit: int = LINKS_PER_PROFILE
@@ -666,14 +684,13 @@ def update_for_article(*, article_id: int) -> int:
     linked = set(
         ArticleLink.objects.filter(article_id=article_id).values_list("specialist_id", flat=True)
     )
-    if article_id not in index.articles:
+    if article_id not in index:
         ArticleLink.objects.filter(article_id=article_id).delete()
         recompute_profiles(specialist_ids=sorted(linked), index=index)
         return len(linked)
 
-    vector = index.vector(article_id)
-    author_id = index.articles[article_id].author_id
-    topic_count = index.articles[article_id].topic_count
+    indexed = index.one(article_id)
+    vector, author_id, topic_count = indexed.vector, indexed.author_id, indexed.topic_count
     specialty_partials = {
         slug: value for slug in SPECIALTY_WORDS
         if (value := _concept_partial(vector, "specialty", slug)) > 0
@@ -690,74 +707,98 @@ def update_for_article(*, article_id: int) -> int:
         Approach.objects.filter(slug__in=list(approach_partials)).values_list("pk", "slug")
     )
     listed = Specialist.Status.PUBLISHED
-    specialties: dict[int, list[str]] = {}
+    # Per profile, the sum of its concepts' partial scores and the count of shared topics:
+    # plain numbers, so that thousands of profiles cost little memory.
+    partial_sum: dict[int, float] = {}
+    shared_topics: dict[int, int] = {}
     for sid, tid in Specialist.specialties.through.objects.filter(
         specialty_id__in=list(specialty_ids), specialist__status=listed
     ).values_list("specialist_id", "specialty_id"):
-        specialties.setdefault(sid, []).append(specialty_ids[tid])
-    approaches: dict[int, list[str]] = {}
+        slug = specialty_ids[tid]
+        partial_sum[sid] = partial_sum.get(sid, 0.0) + specialty_partials[slug]
+        if topic_term(slug) in vector:
+            shared_topics[sid] = shared_topics.get(sid, 0) + 1
     for sid, tid in Specialist.approaches.through.objects.filter(
         approach_id__in=list(approach_ids), specialist__status=listed
     ).values_list("specialist_id", "approach_id"):
-        approaches.setdefault(sid, []).append(approach_ids[tid])
-    candidates = (specialties.keys() | approaches.keys()) - {author_id}
-    states: dict[int, tuple[dict[str, float], float]] = {}
-    for chunk in _chunks(sorted(candidates), 5000):
-        states.update(
-            (pk, (bio_terms, norm))
-            for pk, bio_terms, norm in ProfileLinkState.objects.filter(
-                specialist_id__in=chunk
-            ).values_list("specialist_id", "bio_terms", "norm")
-        )
-    for chunk in _chunks(sorted(candidates - states.keys())):
-        for pk, profile in _profile_vectors(chunk).items():
-            states[pk] = (profile.bio_terms, profile.norm)
+        partial_sum[sid] = partial_sum.get(sid, 0.0) + approach_partials[approach_ids[tid]]
+    partial_sum.pop(author_id or 0, None)
+
+    def value_for(pk: int, bio_terms: dict[str, float], norm: float) -> float:
+        total = partial_sum[pk] + sum(w * vector[t] for t, w in bio_terms.items() if t in vector)
+        value = total / norm
+        if shared := shared_topics.get(pk, 0):
+            value += TOPIC_BONUS * shared / topic_count
+        return round(value, 6)
 
     scores: dict[int, float] = {}
-    for pk in candidates:
-        if pk not in states:
-            continue  # no longer listed
-        bio_terms, norm = states[pk]
-        mine = specialties.get(pk, [])
-        total = sum(specialty_partials[slug] for slug in mine)
-        total += sum(approach_partials[slug] for slug in approaches.get(pk, []))
-        total += sum(w * vector[t] for t, w in bio_terms.items() if t in vector)
-        value = total / norm
-        shared = sum(1 for slug in mine if topic_term(slug) in vector)
-        if shared:
-            value += TOPIC_BONUS * shared / topic_count
-        scores[pk] = round(value, 6)
-    # Current links only where something may change: the article qualifies, or was shown.
-    relevant = sorted({pk for pk, v in scores.items() if v >= RELEVANCE_THRESHOLD} | linked)
-    current: dict[int, list[tuple[int, int, float]]] = {}
+    for pk, bio_terms, norm in ProfileLinkState.objects.filter(
+        Q(
+            specialist_id__in=Specialist.specialties.through.objects.filter(
+                specialty_id__in=list(specialty_ids)
+            ).values("specialist_id")
+        )
+        | Q(
+            specialist_id__in=Specialist.approaches.through.objects.filter(
+                approach_id__in=list(approach_ids)
+            ).values("specialist_id")
+        )
+    ).values_list("specialist_id", "bio_terms", "norm"):
+        if pk in partial_sum:
+            scores[pk] = value_for(pk, bio_terms, norm)
+    for chunk in _chunks(sorted(partial_sum.keys() - scores.keys())):
+        for pk, profile in _profile_vectors(chunk).items():  # never computed before
+            scores[pk] = value_for(pk, profile.bio_terms, profile.norm)
+    # Where the article qualifies, how many other links each profile has and the weakest.
+    own = {
+        sid: (link_pk, link_score)
+        for link_pk, sid, link_score in ArticleLink.objects.filter(
+            article_id=article_id
+        ).values_list("pk", "specialist_id", "score")
+    }
+    relevant = sorted(pk for pk, value in scores.items() if value >= RELEVANCE_THRESHOLD)
+    others: dict[int, tuple[int, float]] = {}
     for chunk in _chunks(relevant, 5000):
-        for link_pk, sid, apk, link_score in ArticleLink.objects.filter(
-            specialist_id__in=chunk
-        ).values_list("pk", "specialist_id", "article_id", "score"):
-            current.setdefault(sid, []).append((link_pk, apk, link_score))
+        for sid, count, weakest in (
+            ArticleLink.objects.filter(specialist_id__in=chunk)
+            .exclude(article_id=article_id)
+            .order_by()
+            .values("specialist_id")
+            .annotate(count=Count("pk"), weakest=Min("score"))
+            .values_list("specialist_id", "count", "weakest")
+        ):
+            others[sid] = (count, weakest)
 
     changed: set[int] = set()
     refill: list[int] = sorted(linked - scores.keys())
     new_links: list[ArticleLink] = []
     rescored: list[ArticleLink] = []
-    removed: list[int] = []
+    full: list[int] = []  # profiles whose weakest link the article displaces
     for pk, value in scores.items():
-        links = current.get(pk, [])
-        own = next((link for link in links if link[1] == article_id), None)
-        others = sorted((link for link in links if link[1] != article_id), key=lambda i: i[2])
-        qualifies = value >= RELEVANCE_THRESHOLD and (
-            len(others) < LINKS_PER_PROFILE or value > others[0][2]
-        )
-        if qualifies and own is None:
+        count, weakest = others.get(pk, (0, 0.0))
+        qualifies = value >= RELEVANCE_THRESHOLD and (count < LINKS_PER_PROFILE or value > weakest)
+        mine = own.get(pk)
+        if qualifies and mine is None:
             new_links.append(ArticleLink(specialist_id=pk, article_id=article_id, score=value))
-            if len(others) >= LINKS_PER_PROFILE:
-                removed.append(others[0][0])
+            if count >= LINKS_PER_PROFILE:
+                full.append(pk)
             changed.add(pk)
-        elif qualifies and own is not None and own[2] != value:
-            rescored.append(ArticleLink(pk=own[0], score=value))
+        elif qualifies and mine is not None and mine[1] != value:
+            rescored.append(ArticleLink(pk=mine[0], score=value))
             changed.add(pk)
-        elif not qualifies and own is not None:
+        elif not qualifies and mine is not None:
             refill.append(pk)
+    removed: list[int] = []
+    for chunk in _chunks(full, 5000):
+        weakest_link: dict[int, tuple[float, int]] = {}
+        for link_pk, sid, link_score in (
+            ArticleLink.objects.filter(specialist_id__in=chunk)
+            .exclude(article_id=article_id)
+            .values_list("pk", "specialist_id", "score")
+        ):
+            if sid not in weakest_link or (link_score, link_pk) < weakest_link[sid]:
+                weakest_link[sid] = (link_score, link_pk)
+        removed.extend(link_pk for _score, link_pk in weakest_link.values())
     with transaction.atomic():
         for chunk in _chunks(removed, 500):
             ArticleLink.objects.filter(pk__in=chunk).delete()
