@@ -102,8 +102,10 @@ def send_batch(*, reminder_ids: list[int], now: datetime) -> int:
     )
     if not claimed:
         return 0
+    # The ids keep these lookups on the primary key; the token picks this worker's rows.
+    mine = Reminder.objects.filter(pk__in=reminder_ids, claim=token)
     reminders = list(
-        Reminder.objects.filter(claim=token, sent_at=None)
+        mine.filter(sent_at=None)
         .select_related("consultation__specialist", "consultation__client")
         .only(*emails.REMINDER_FIELDS)
     )
@@ -113,6 +115,6 @@ def send_batch(*, reminder_ids: list[int], now: datetime) -> int:
             connection.send_messages(messages)
     except BaseException:
         # Give the rows back at once so that the retry (or the next sweep) can send them.
-        Reminder.objects.filter(claim=token, sent_at=None).update(claimed_at=None, claim="")
+        mine.filter(sent_at=None).update(claimed_at=None, claim="")
         raise
-    return Reminder.objects.filter(claim=token, sent_at=None).update(sent_at=now)
+    return mine.filter(sent_at=None).update(sent_at=now)
