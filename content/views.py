@@ -29,6 +29,13 @@ def _page(request: HttpRequest, queryset: QuerySet) -> object:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _query_without_page(request: HttpRequest) -> str:
+    """The current filters, for pagination links that keep them."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def article_list(request: HttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET or None)
     queryset = Article.objects.published().select_related("author").prefetch_related("topics")
@@ -39,7 +46,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
             )
         if topic := form.cleaned_data["topic"]:
             queryset = queryset.filter(topics=topic)
-    context = {"form": form, "page": _page(request, queryset), "query": request.GET.urlencode()}
+    context = {
+        "form": form,
+        "page": _page(request, queryset),
+        "query": _query_without_page(request),
+    }
     return render(request, "content/article_list.html", context)
 
 
@@ -165,7 +176,11 @@ def question_list(request: HttpRequest) -> HttpResponse:
     queryset = queryset.prefetch_related(
         Prefetch("answers", queryset=Answer.objects.public().only("pk", "question_id"))
     )
-    context = {"form": form, "page": _page(request, queryset), "query": request.GET.urlencode()}
+    context = {
+        "form": form,
+        "page": _page(request, queryset),
+        "query": _query_without_page(request),
+    }
     return render(request, "content/question_list.html", context)
 
 

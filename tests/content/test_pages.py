@@ -232,3 +232,16 @@ def test_a_specialist_answers_once():
 
     with pytest.raises(questions.QuestionError):
         questions.answer_question(specialist=specialist, question=question, body="Again. " * 5)
+
+
+def test_pagination_keeps_the_filters_and_answers_an_out_of_range_page(client):
+    author = SpecialistFactory()
+    for n in range(14):
+        articles.create_article(author=author, text=article_text(f"Couples note {n}"), publish=True)
+
+    first = client.get("/articles/?topic=couples&page=1").content.decode()
+    last = client.get("/articles/?topic=couples&page=99")
+
+    assert "?topic=couples&amp;page=2" in first
+    assert "page=1&amp;page" not in first
+    assert last.status_code == 200 and "Page 2 of 2" in last.content.decode()
