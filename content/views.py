@@ -90,6 +90,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "is_author": is_author,
         "topics": topics,
         "references": list(article.references.all()),
+        # A summary taken from the body's first sentences would repeat them as the lead.
+        "show_summary": bool(article.summary) and article.summary not in article.body,
         "related": related,
         "suggested": suggested,
         "share_url": request.build_absolute_uri(article.get_absolute_url()),

@@ -245,3 +245,22 @@ def test_pagination_keeps_the_filters_and_answers_an_out_of_range_page(client):
     assert "?topic=couples&amp;page=2" in first
     assert "page=1&amp;page" not in first
     assert last.status_code == 200 and "Page 2 of 2" in last.content.decode()
+
+
+def test_a_summary_taken_from_the_body_is_not_repeated_as_the_lead(client):
+    body = "The first sentence of the body. " + "More words follow here. " * 10
+    article = articles.create_article(
+        author=SpecialistFactory(),
+        text=articles.ArticleText(
+            title="Lead test",
+            summary="The first sentence of the body.",
+            body=body,
+            references=[],
+            topics=[],
+        ),
+        publish=True,
+    )
+
+    page = client.get(article.get_absolute_url()).content.decode()
+
+    assert '<p class="lead">' not in page
