@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -32,7 +33,13 @@ def _thread_for(request: AuthenticatedHttpRequest, pk: int) -> Thread:
 @never_cache
 @login_required
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
-    threads = Thread.objects.of_party(request.user).select_related("client", "specialist")
+    threads = (
+        Thread.objects.of_party(request.user)
+        # A conversation whose only message waits for review is not the specialist's yet.
+        .exclude(specialist__owner=request.user, last_message_at__isnull=True)
+        .select_related("client", "specialist")
+        .order_by(F("last_message_at").desc(nulls_last=True), "-pk")
+    )
     page = Paginator(threads, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {"thread": t, "unread": t.unread_for(request.user), "is_client": t.is_client(request.user)}

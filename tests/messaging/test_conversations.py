@@ -161,3 +161,12 @@ def test_the_contact_form_needs_an_account_and_reaches_staff(client, mailoutbox,
     assert mailoutbox[0].reply_to == [user.email]
     assert "refunds" not in mailoutbox[0].subject
     assert client.post("/contact/", {"subject": "nope", "body": ""}).status_code == 400
+
+
+def test_a_held_first_message_does_not_reach_the_specialists_inbox(client):
+    message = start(body="I want to kill myself")
+    client.force_login(message.thread.specialist.owner)
+
+    assert message.thread.get_absolute_url() not in client.get("/inbox/").content.decode()
+    client.force_login(message.sender)
+    assert message.thread.get_absolute_url() in client.get("/inbox/").content.decode()
