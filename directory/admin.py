@@ -77,6 +77,7 @@ class SpecialistAdmin(admin.ModelAdmin):
         "offers_free_consultation",
     ]
     list_filter = [ModerationFilter, "status", "offers_free_consultation"]
+    ordering = ["name", "pk"]
     search_fields = ["name", "slug", "owner__email", "license_number"]
     list_select_related = ["owner"]
     readonly_fields = [
