@@ -190,6 +190,17 @@ def _zone_for(consultation: Consultation, party: str) -> str:
 @require_GET
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     consultation, party = _mine(request, pk)
+    return _detail_page(request, consultation, party)
+
+
+def _detail_page(
+    request: HttpRequest,
+    consultation: Consultation,
+    party: str,
+    *,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     booking_settings = BookingSettings.objects.filter(specialist=consultation.specialist).first()
     now = timezone.now()
     context = {
@@ -205,8 +216,9 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "can_answer_fit": party == Consultation.Party.CLIENT
         and consultation.is_active
         and consultation.ends_at <= now,
+        "error": error,
     }
-    return render(request, "bookings/detail.html", context)
+    return render(request, "bookings/detail.html", context, status=status)
 
 
 @never_cache
@@ -374,23 +386,23 @@ def practice(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_prompt_required(CONSULTATIONS_PROMPT)
 @require_POST
 def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    consultation, _party = _mine(request, pk)
+    consultation, party = _mine(request, pk)
     form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            booking.close(
-                consultation=consultation,
-                by=request.user,
-                status=form.cleaned_data["status"],
-                now=timezone.now(),
-            )
-        except booking.BookingError as error:
-            messages.error(request, str(error))
-            return redirect(consultation)
-        messages.success(request, _("Saved."))
-        return redirect("bookings:practice")
-    messages.error(request, _("Choose completed or no-show."))
-    return redirect(consultation)
+    if not form.is_valid():
+        return _detail_page(
+            request, consultation, party, error=_("Choose completed or no-show."), status=400
+        )
+    try:
+        booking.close(
+            consultation=consultation,
+            by=request.user,
+            status=form.cleaned_data["status"],
+            now=timezone.now(),
+        )
+    except booking.BookingError as error:
+        return _detail_page(request, consultation, party, error=str(error), status=400)
+    messages.success(request, _("Saved."))
+    return redirect("bookings:practice")
 
 
 @never_cache

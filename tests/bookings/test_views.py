@@ -398,3 +398,19 @@ def test_untouched_spare_rows_of_the_hours_editor_add_nothing(client, specialist
 
     assert response.status_code == 302
     assert WeeklyHours.objects.filter(specialist=specialist).count() == before
+
+
+def test_closing_a_consultation_that_has_not_started_is_a_400_with_the_reason(client, consultation):
+    client.force_login(consultation.specialist.owner)
+    url = reverse("bookings:close", kwargs={"pk": consultation.pk})
+
+    early = client.post(url, {"status": "completed"})
+    nonsense = client.post(url, {"status": "cancelled"})
+    client.force_login(consultation.client)
+    by_client = client.post(url, {"status": "completed"})
+
+    assert early.status_code == nonsense.status_code == by_client.status_code == 400
+    assert b"has not started yet" in early.content
+    assert b"Choose completed or no-show" in nonsense.content
+    consultation.refresh_from_db()
+    assert consultation.status == "confirmed"
