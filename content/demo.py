@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from content import importing, linking
+from content import importing, linking, tasks
 from content.models import Answer, Question
 from directory import markdown
 from directory.models import Specialist, Specialty, User
@@ -65,11 +65,19 @@ def seed_questions() -> int:
     return created
 
 
+# Up to this many profiles the demo computes relevant articles at once; beyond, the worker does.
+SYNCHRONOUS_LINKING_LIMIT = 5000
+
+
 def seed(*, specialists: int, stdout) -> None:  # type: ignore[no-untyped-def]
     results = [importing.import_file(path) for path in sorted(SEEDS.glob("*.txt"))]
     questions = seed_questions()
-    links = linking.recompute_all()
+    if Specialist.objects.listed().count() <= SYNCHRONOUS_LINKING_LIMIT:
+        links = f"{linking.recompute_all()} relevant-article links"
+    else:
+        tasks.recompute_all_links.delay()
+        links = "relevant-article links queued for the Celery worker"
     stdout.write(
         f"Content: {len(results)} seed articles ({sum(r.created for r in results)} new), "
-        f"{questions} new questions, {links} relevant-article links."
+        f"{questions} new questions, {links}."
     )
