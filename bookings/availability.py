@@ -254,11 +254,15 @@ def _weekly_map(rows: Iterable[tuple[int, time, time]]) -> dict[int, list[Interv
 def load_calendar(
     *, specialist: Specialist, starts: datetime, ends: datetime | None = None
 ) -> Calendar:
-    """Read what `slots()` needs for [starts, ends) in three queries.
+    """Read what `slots()` needs for [starts, ends) in three queries (two when the
+    specialist was loaded with select_related("booking_settings")).
 
     Without `ends`, up to the end of the specialist's booking horizon from `starts`.
     """
-    booking_settings = BookingSettings.objects.filter(specialist=specialist).first()
+    if Specialist.booking_settings.is_cached(specialist):  # loaded with select_related
+        booking_settings = getattr(specialist, "booking_settings", None)
+    else:
+        booking_settings = BookingSettings.objects.filter(specialist=specialist).first()
     rules = Rules.from_settings(booking_settings)
     if ends is None:
         ends = starts + rules.horizon

@@ -7,8 +7,9 @@ is safe to show, and sends its e-mails only after the transaction commits.
 
 from datetime import datetime
 
+from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from bookings import availability, reminders, tasks
@@ -69,28 +70,37 @@ def book(
         raise BookingError(_("Please give a phone number for a phone consultation."))
     if len(note) > NOTE_MAX_LENGTH:
         raise BookingError(_("Please keep the note to 500 characters."))
-    # Locking the client's row serialises one client's bookings, so the limit below cannot
-    # be raced past; the same query checks that their address is verified.
-    verified = (
+    # One round trip: lock the client's row (so that one client's bookings queue and the
+    # limit below cannot be raced past) and read what the rules need about them.
+    facts = (
         User.objects.select_for_update(of=("self",))
-        .filter(
-            pk=client.pk,
-            emailaddress__email__iexact=client.email,
-            emailaddress__verified=True,
+        .filter(pk=client.pk)
+        .annotate(
+            verified=Exists(
+                EmailAddress.objects.filter(
+                    user=OuterRef("pk"), email__iexact=client.email, verified=True
+                )
+            ),
+            with_specialist=Exists(
+                Consultation.objects.active().filter(client=OuterRef("pk"), specialist=specialist)
+            ),
+            upcoming=Subquery(
+                Consultation.objects.upcoming(now=now)
+                .filter(client=OuterRef("pk"))
+                .order_by()
+                .values("client")
+                .annotate(count=Count("pk"))
+                .values("count")
+            ),
         )
-        .exists()
+        .values("verified", "with_specialist", "upcoming")
+        .get()
     )
-    if not verified:
+    if not facts["verified"]:
         raise BookingError(_("Please verify your e-mail address before booking."))
-    counts = Consultation.objects.filter(client=client).aggregate(
-        with_specialist=Count(
-            "pk", filter=~Q(status=Consultation.Status.CANCELLED) & Q(specialist=specialist)
-        ),
-        upcoming=Count("pk", filter=Q(status=Consultation.Status.CONFIRMED, ends_at__gt=now)),
-    )
-    if counts["with_specialist"]:
+    if facts["with_specialist"]:
         raise BookingError(_("You already have a free consultation with this specialist."))
-    if counts["upcoming"] >= MAX_UPCOMING_PER_CLIENT:
+    if (facts["upcoming"] or 0) >= MAX_UPCOMING_PER_CLIENT:
         raise BookingError(
             _("You can have at most three upcoming free consultations. Cancel one to book another.")
         )
@@ -130,7 +140,7 @@ def book(
 def _lock(consultation: Consultation) -> Consultation:
     return (
         Consultation.objects.select_for_update(of=("self",))
-        .select_related("specialist", "client")
+        .select_related("specialist__booking_settings", "client")
         .get(pk=consultation.pk)
     )
 

@@ -111,7 +111,10 @@ def _picker_context(
 
 @require_GET
 def pick_slot(request: HttpRequest, slug: str) -> HttpResponse:
-    specialist = get_object_or_404(Specialist.objects.offering_free_consultations(), slug=slug)
+    specialist = get_object_or_404(
+        Specialist.objects.offering_free_consultations().select_related("booking_settings"),
+        slug=slug,
+    )
     return render(request, "bookings/pick_slot.html", _picker_context(request, specialist))
 
 
@@ -119,7 +122,10 @@ def pick_slot(request: HttpRequest, slug: str) -> HttpResponse:
 @login_prompt_required(BOOK_PROMPT)
 @require_http_methods(["GET", "POST"])
 def book(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    specialist = get_object_or_404(Specialist.objects.offering_free_consultations(), slug=slug)
+    specialist = get_object_or_404(
+        Specialist.objects.offering_free_consultations().select_related("booking_settings"),
+        slug=slug,
+    )
     zone, detected = _client_zone(request, specialist)
     if request.method == "POST":
         form = BookingForm(request.POST)
@@ -165,7 +171,7 @@ def book(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def _mine(request: AuthenticatedHttpRequest, pk: int) -> tuple[Consultation, str]:
     """The consultation if this person is one of its two sides; 404 for anyone else."""
     consultation = get_object_or_404(
-        Consultation.objects.select_related("specialist", "client").filter(
+        Consultation.objects.select_related("specialist__booking_settings", "client").filter(
             Q(client=request.user) | Q(specialist__owner=request.user)
         ),
         pk=pk,
@@ -201,7 +207,7 @@ def _detail_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    booking_settings = BookingSettings.objects.filter(specialist=consultation.specialist).first()
+    booking_settings = getattr(consultation.specialist, "booking_settings", None)
     now = timezone.now()
     context = {
         "consultation": consultation,
@@ -226,7 +232,7 @@ def _detail_page(
 @require_GET
 def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     consultation, _party = _mine(request, pk)
-    booking_settings = BookingSettings.objects.filter(specialist=consultation.specialist).first()
+    booking_settings = getattr(consultation.specialist, "booking_settings", None)
     body = calendar.invite(
         consultation=consultation, booking_settings=booking_settings, now=timezone.now()
     )
