@@ -87,6 +87,9 @@ def _slots_figures(ctx: Context) -> None:
             specialist=specialist, client=client, starts_at=slot.starts_at, ends_at=slot.ends_at
         )
 
+    # As a caller that did not load the settings with the specialist: three queries.
+    specialist = Specialist.objects.get(pk=specialist.pk)
+
     def slots_14_days() -> None:
         moment = timezone.now()
         availability.slots_for(
