@@ -203,6 +203,10 @@ class PromotionAdmin(admin.ModelAdmin):
     list_select_related = ["specialist", "created_by"]
     actions: list[str] = []  # bulk delete would skip the log
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # A promotion belongs to one listing; promote the other listing instead.
+        return ["specialist"] if obj is not None else []
+
     def save_model(self, request: HttpRequest, obj: Promotion, form: Any, change: bool) -> None:
         actor = request.user
         if change:

@@ -202,3 +202,28 @@ def test_only_staff_promote(client):
     )
 
     assert not specialist.promotions.exists()
+
+
+def test_changing_a_promotion_in_the_admin_is_logged_with_before_and_after(client, staff):
+    promotion = promote(SpecialistFactory(), staff)
+    client.force_login(staff)
+
+    response = client.post(
+        f"/admin/directory/promotion/{promotion.pk}/change/",
+        {"starts_on": "2026-11-21", "ends_on": "2026-12-05", "note": "Longer"},
+    )
+
+    assert response.status_code == 302
+    entry = PromotionChange.objects.get(action="changed")
+    assert entry.details["after"]["ends_on"] == "2026-12-05"
+    assert entry.details["before"]["ends_on"] == TODAY.isoformat()
+
+
+def test_deleting_a_promotion_in_the_admin_is_logged(client, staff):
+    promotion = promote(SpecialistFactory(), staff)
+    client.force_login(staff)
+
+    client.post(f"/admin/directory/promotion/{promotion.pk}/delete/", {"post": "yes"})
+
+    assert not promotions.active_on(TODAY).exists()
+    assert PromotionChange.objects.filter(action="deleted", actor=staff).exists()
