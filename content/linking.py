@@ -587,25 +587,23 @@ def _chunks(items: Sequence[int], size: int = BATCH_SIZE) -> Iterator[Sequence[i
         yield items[start : start + size]
 
 
+def _stored_bio(vector: ProfileVector) -> dict[str, float]:
+    return {t: round(w, 4) for t, w in vector.bio_terms.items()}
+
+
 @transaction.atomic
 def _write_links(
-    vectors: dict[int, ProfileVector], specialist_ids: Sequence[int], links: list[ArticleLink]
+    *,
+    replace: Sequence[int],
+    links: list[ArticleLink],
+    states: list[ProfileLinkState],
 ) -> None:
-    """Replace the links of these profiles and record what they were computed from."""
-    now = timezone.now()
-    ArticleLink.objects.filter(specialist_id__in=specialist_ids).delete()
+    """Replace the links of some profiles and record what profiles were computed from."""
+    for chunk in _chunks(replace, 1000):
+        ArticleLink.objects.filter(specialist_id__in=chunk).delete()
     ArticleLink.objects.bulk_create(links, batch_size=1000)
     ProfileLinkState.objects.bulk_create(
-        [
-            ProfileLinkState(
-                specialist_id=pk,
-                computed_at=now,
-                bio_terms={t: round(w, 4) for t, w in vectors[pk].bio_terms.items()},
-                norm=vectors[pk].norm,
-            )
-            for pk in specialist_ids
-            if pk in vectors
-        ],
+        states,
         update_conflicts=True,
         unique_fields=["specialist"],
         update_fields=["computed_at", "bio_terms", "norm"],
@@ -614,19 +612,53 @@ def _write_links(
 
 
 def recompute_profiles(*, specialist_ids: Sequence[int], index: ArticleIndex | None = None) -> int:
-    """Rebuild the links of these profiles (unlisted ones lose theirs). Returns links written."""
+    """Bring these profiles' links up to date (unlisted ones lose theirs).
+
+    Only what differs is written: a nightly run over unchanged profiles reads and compares.
+    Returns the number of links the profiles show now.
+    """
     index = index or build_index()
-    written = 0
+    shown = 0
     for chunk in _chunks(list(specialist_ids)):
         vectors = _profile_vectors(chunk)
-        links = [
-            ArticleLink(specialist_id=pk, article_id=article_pk, score=article_score)
-            for pk, vector in vectors.items()
-            for article_pk, article_score in index.top_for(vector, specialist_id=pk)
-        ]
-        _write_links(vectors, chunk, links)
-        written += len(links)
-    return written
+        updated_at = dict(Specialist.objects.filter(pk__in=chunk).values_list("pk", "updated_at"))
+        current: dict[int, set[tuple[int, float]]] = {}
+        for sid, apk, link_score in ArticleLink.objects.filter(specialist_id__in=chunk).values_list(
+            "specialist_id", "article_id", "score"
+        ):
+            current.setdefault(sid, set()).add((apk, link_score))
+        stored = {
+            sid: (computed_at, bio_terms, norm)
+            for sid, computed_at, bio_terms, norm in ProfileLinkState.objects.filter(
+                specialist_id__in=chunk
+            ).values_list("specialist_id", "computed_at", "bio_terms", "norm")
+        }
+        now = timezone.now()
+        replace: list[int] = []
+        links: list[ArticleLink] = []
+        states: list[ProfileLinkState] = []
+        for pk in chunk:
+            vector = vectors.get(pk)
+            top = set(index.top_for(vector, specialist_id=pk)) if vector else set()
+            shown += len(top)
+            if top != current.get(pk, set()):
+                replace.append(pk)
+                links.extend(
+                    ArticleLink(specialist_id=pk, article_id=apk, score=value) for apk, value in top
+                )
+            if vector is None:
+                continue
+            bio = _stored_bio(vector)
+            state = stored.get(pk)
+            if state is None or state[0] < updated_at[pk] or state[1:] != (bio, vector.norm):
+                states.append(
+                    ProfileLinkState(
+                        specialist_id=pk, computed_at=now, bio_terms=bio, norm=vector.norm
+                    )
+                )
+        if replace or states:
+            _write_links(replace=replace, links=links, states=states)
+    return shown
 
 
 def recompute_all() -> int:

@@ -223,3 +223,21 @@ def test_the_incremental_update_agrees_with_a_full_recompute():
     linking.recompute_all()
 
     assert incremental == {r.pk: linked_titles(r) for r in readers}
+
+
+def test_a_second_full_recompute_writes_nothing_when_nothing_changed():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    author = specialist_with("couples")
+    specialist_with("couples", "grief")
+    articles.create_article(author=author, text=text("Trust", "couples"), publish=True)
+    linking.recompute_all()
+
+    with CaptureQueriesContext(connection) as captured:
+        linking.recompute_all()
+
+    writes = [q["sql"] for q in captured if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert len(writes) <= 1  # at most the clean-up of links of unlisted profiles
+
+    assert "INSERT" not in " ".join(writes)
