@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from directory import moderation, profiles, promotions
+from directory import moderation, photos, profiles, promotions
 from directory.forms import RejectForm
 from directory.models import (
     Approach,
@@ -63,10 +63,30 @@ class ModerationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SpecialistAdminForm(forms.ModelForm):
+    """A photo set here goes through the same checks and resizing as the specialist's own."""
+
+    class Meta:
+        model = Specialist
+        fields = ["photo"]  # the admin adds the rest
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        self.processed_photo = None
+        if photo and "photo" in self.changed_data:
+            try:
+                self.processed_photo = photos.process(upload=photo, size=photo.size)
+            except photos.PhotoError as error:
+                raise forms.ValidationError(str(error)) from None
+        return photo
+
+
 @admin.register(Specialist)
 class SpecialistAdmin(admin.ModelAdmin):
     """Profiles and the moderation queue. State changes go through the actions, which call
     directory.moderation; the status itself is not editable here."""
+
+    form = SpecialistAdminForm
 
     list_display = [
         "name",
@@ -94,12 +114,20 @@ class SpecialistAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    exclude = ["photo_thumbnail"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["approve_profiles", "reject_profiles", "verify_licenses"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # specialists create their own profiles at /profile/
+
+    def save_model(self, request: HttpRequest, obj: Specialist, form: Any, change: bool) -> None:
+        processed = getattr(form, "processed_photo", None)
+        if processed is not None:
+            obj.photo.save("photo.jpg", processed.profile, save=False)
+            obj.photo_thumbnail.save("photo-card.jpg", processed.card, save=False)
+        elif "photo" in form.changed_data and not obj.photo:
+            obj.photo_thumbnail = None  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

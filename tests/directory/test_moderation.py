@@ -158,3 +158,39 @@ def test_people_who_are_not_staff_cannot_moderate(client, pending):
 
     pending.refresh_from_db()
     assert pending.status == Specialist.Status.PENDING
+
+
+def test_a_photo_set_in_the_admin_is_checked_and_resized_too(client, admin_user, pending):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    client.force_login(admin_user)
+    url = f"/admin/directory/specialist/{pending.pk}/change/"
+    page = client.get(url)
+    data = {
+        field.html_name: field.value() if field.value() is not None else ""
+        for field in page.context["adminform"].form
+        if field.name != "photo"
+    }
+    data.update(
+        specialties=[],
+        approaches=[],
+        languages=[],
+        offers_free_consultation="on",
+        offers_online="on",
+    )
+    gif = io.BytesIO()
+    Image.new("RGB", (300, 300)).save(gif, format="GIF")
+
+    refused = client.post(url, {**data, "photo": SimpleUploadedFile("a.jpg", gif.getvalue())})
+    assert b"Please upload a JPEG, PNG or WebP photo." in refused.content
+
+    jpeg = io.BytesIO()
+    Image.new("RGB", (500, 400), "white").save(jpeg, format="JPEG")
+    client.post(url, {**data, "photo": SimpleUploadedFile("a.jpg", jpeg.getvalue())})
+
+    pending.refresh_from_db()
+    with Image.open(pending.photo_thumbnail.path) as card:
+        assert card.size == (192, 192)
