@@ -1,4 +1,7 @@
+from urllib.parse import urljoin
+
 from allauth.account import views as allauth_views
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -115,8 +118,9 @@ def _filter_removals(parsed: search.Search, options: search.Options) -> list[tup
 
 
 def _profile_context(request: HttpRequest, specialist: Specialist) -> dict[str, object]:
-    url = request.build_absolute_uri(specialist.get_absolute_url())
-    photo_url = request.build_absolute_uri(specialist.photo.url) if specialist.photo else ""
+    # The canonical address, not the Host header, goes into shared links and metadata.
+    url = settings.SITE_URL + specialist.get_absolute_url()
+    photo_url = urljoin(url, specialist.photo.url) if specialist.photo else ""
     lists = profiles.lists_for(specialist_id=specialist.pk)
     title = _("%(name)s, %(titles)s") % {"name": specialist.name, "titles": specialist.titles}
     return {

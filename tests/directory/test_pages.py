@@ -203,11 +203,14 @@ def test_the_profile_shows_everything_a_client_needs(client, leanne, without_oth
         assert text in content, text
 
 
-def test_the_profile_has_share_links_open_graph_and_json_ld(client, leanne, without_other_sections):
-    response = client.get("/specialists/leanne-sawchuk/")
+def test_the_profile_has_share_links_open_graph_and_json_ld(
+    client, leanne, without_other_sections, settings
+):
+    settings.SITE_URL = "https://firststep.example"
+    response = client.get("/specialists/leanne-sawchuk/", HTTP_HOST="127.0.0.1")
 
     content = response.content.decode()
-    url = "http://testserver/specialists/leanne-sawchuk/"
+    url = "https://firststep.example/specialists/leanne-sawchuk/"
     assert f'<meta property="og:url" content="{url}">' in content
     assert 'property="og:title" content="Leanne Sawchuk, Registered Psychotherapist' in content
     for host in ("facebook.com", "twitter.com", "linkedin.com", "wa.me", "mailto:"):
