@@ -31,7 +31,7 @@ PAGE_SIZE = 20
 # Nobody reads page 2,500 of a directory; a narrower search serves them better, and deep
 # OFFSETs are what make a paginated list slow.
 MAX_PAGES = 50
-RANK_LIMIT = 2_000
+RANK_LIMIT = 500
 CACHED_COUNT_ABOVE = 1_000
 COUNT_CACHE_SECONDS = 60
 MAX_QUERY_LENGTH = 200
