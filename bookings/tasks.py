@@ -9,7 +9,13 @@ from django.utils import timezone
 from bookings import availability, emails, reminders
 
 TRANSIENT = (SMTPException, ConnectionError, TimeoutError)
-RETRY: dict[str, Any] = {"autoretry_for": TRANSIENT, "retry_backoff": True, "max_retries": 5}
+# Retries wait at most two minutes: on Redis a longer countdown risks redelivery.
+RETRY: dict[str, Any] = {
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "retry_backoff_max": 120,
+    "max_retries": 5,
+}
 
 
 @shared_task(name="bookings.send_booking_confirmation", **RETRY)
