@@ -534,9 +534,9 @@ class ArticleIndex:
             if shared:
                 value += TOPIC_BONUS * shared / article.topic_count
             if value >= RELEVANCE_THRESHOLD:
-                scored.append((round(value, 6), pk))
-        best = heapq.nlargest(limit, scored, key=lambda item: (item[0], -item[1]))
-        return [(pk, value) for value, pk in best]
+                scored.append((round(value, 6), -pk))
+        # Ties go to the older article (lower pk), as a full sort would order them.
+        return [(-negative_pk, value) for value, negative_pk in heapq.nlargest(limit, scored)]
 
 
 def suggest_topics(*, title: str, body: str, limit: int = 3) -> list[str]:
@@ -627,11 +627,13 @@ def recompute_profiles(*, specialist_ids: Sequence[int], index: ArticleIndex | N
             "specialist_id", "article_id", "score"
         ):
             current.setdefault(sid, set()).add((apk, link_score))
+        # A bio edit bumps the profile's updated_at, and any change of its words moves the
+        # norm: comparing these two spares reading every stored bio back.
         stored = {
-            sid: (computed_at, bio_terms, norm)
-            for sid, computed_at, bio_terms, norm in ProfileLinkState.objects.filter(
+            sid: (computed_at, norm)
+            for sid, computed_at, norm in ProfileLinkState.objects.filter(
                 specialist_id__in=chunk
-            ).values_list("specialist_id", "computed_at", "bio_terms", "norm")
+            ).values_list("specialist_id", "computed_at", "norm")
         }
         now = timezone.now()
         replace: list[int] = []
@@ -648,12 +650,14 @@ def recompute_profiles(*, specialist_ids: Sequence[int], index: ArticleIndex | N
                 )
             if vector is None:
                 continue
-            bio = _stored_bio(vector)
             state = stored.get(pk)
-            if state is None or state[0] < updated_at[pk] or state[1:] != (bio, vector.norm):
+            if state is None or state[0] < updated_at[pk] or state[1] != vector.norm:
                 states.append(
                     ProfileLinkState(
-                        specialist_id=pk, computed_at=now, bio_terms=bio, norm=vector.norm
+                        specialist_id=pk,
+                        computed_at=now,
+                        bio_terms=_stored_bio(vector),
+                        norm=vector.norm,
                     )
                 )
         if replace or states:
