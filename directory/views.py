@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from directory import accounts, profiles, promotions, search, sections, sharing
 from directory.access import CREATE_PROFILE, AuthenticatedHttpRequest, login_prompt_required
@@ -28,18 +28,21 @@ class ConfirmEmailView(allauth_views.ConfirmEmailView):
         return response
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request, "directory/home.html", {"featured": promotions.home_page(now=timezone.now())}
     )
 
 
+@require_safe
 def crisis(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/crisis.html")
 
 
 @never_cache
 @login_required
+@require_safe
 def account(request: HttpRequest) -> HttpResponse:
     return render(request, "account/overview.html")
 
@@ -59,6 +62,7 @@ def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "account/delete.html", {"form": form})
 
 
+@require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     """The directory: the URL holds the whole search, so it can be shared and bookmarked."""
     parsed = search.parse(request.GET)
@@ -140,6 +144,7 @@ def _profile_context(request: HttpRequest, specialist: Specialist) -> dict[str, 
     }
 
 
+@require_safe
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
     specialist = get_object_or_404(Specialist.objects.listed(), slug=slug)
     context = _profile_context(request, specialist)
@@ -149,6 +154,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @login_prompt_required(CREATE_PROFILE)
+@require_safe
 def profile_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The owner's profile as the public would see it, whatever its state."""
     specialist = get_object_or_404(Specialist, owner=request.user)

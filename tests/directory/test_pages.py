@@ -262,3 +262,10 @@ def test_the_whole_profile_page_with_every_apps_sections_stays_within_ten_querie
         response = client.get("/specialists/leanne-sawchuk/")
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/", "/crisis-support/", "/specialists/", "/specialists/x/"])
+def test_read_only_pages_refuse_to_process_a_post(client, make_specialist, url):
+    make_specialist(slug="x")
+
+    assert client.post(url).status_code == 405
