@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from bookings.availability import forget_hours
 from bookings.models import (
     AvailabilityException,
     BookingSettings,
@@ -28,20 +29,38 @@ class ReminderAdmin(admin.ModelAdmin):
     raw_id_fields = ["consultation"]
 
 
+class ForgetsHoursAdmin(admin.ModelAdmin):
+    """Edits made here reach the slot pages at once, not after the hours cache expires."""
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        forget_hours(specialist=obj.specialist)
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        super().delete_model(request, obj)
+        forget_hours(specialist=obj.specialist)
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        specialists = {obj.specialist for obj in queryset.select_related("specialist")}
+        super().delete_queryset(request, queryset)
+        for specialist in specialists:
+            forget_hours(specialist=specialist)
+
+
 @admin.register(WeeklyHours)
-class WeeklyHoursAdmin(admin.ModelAdmin):
+class WeeklyHoursAdmin(ForgetsHoursAdmin):
     list_display = ["specialist", "weekday", "starts", "ends"]
     raw_id_fields = ["specialist"]
 
 
 @admin.register(AvailabilityException)
-class AvailabilityExceptionAdmin(admin.ModelAdmin):
+class AvailabilityExceptionAdmin(ForgetsHoursAdmin):
     list_display = ["specialist", "date", "kind", "starts", "ends"]
     raw_id_fields = ["specialist"]
 
 
 @admin.register(BookingSettings)
-class BookingSettingsAdmin(admin.ModelAdmin):
+class BookingSettingsAdmin(ForgetsHoursAdmin):
     list_display = ["specialist", "buffer_minutes", "notice_hours", "horizon_days", "daily_cap"]
     raw_id_fields = ["specialist"]
     exclude = ["feed_token"]

@@ -17,7 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import DateField, IntegerField, Value
 from django.utils.translation import gettext as _
 
@@ -251,34 +252,46 @@ def _weekly_map(rows: Iterable[tuple[int, time, time]]) -> dict[int, list[Interv
     return {weekday: _merge(intervals) for weekday, intervals in weekly.items()}
 
 
-def load_calendar(
-    *, specialist: Specialist, starts: datetime, ends: datetime | None = None
-) -> Calendar:
-    """Read what `slots()` needs for [starts, ends) in three queries (two when the
-    specialist was loaded with select_related("booking_settings")).
+HOURS_CACHE_SECONDS = 600  # also bounds how long an edit made in the admin takes to show
 
-    Without `ends`, up to the end of the specialist's booking horizon from `starts`.
-    """
-    if Specialist.booking_settings.is_cached(specialist):  # loaded with select_related
+
+@dataclass(frozen=True)
+class Hours:
+    """What changes only when the specialist edits it: rules, weekly hours, exceptions."""
+
+    rules: Rules
+    weekly: dict[int, list[Interval]]
+    exceptions: tuple[Exception_, ...]
+    since: date  # exceptions are complete from this date on
+
+
+def _hours_key(specialist: Specialist) -> str:
+    # The creation time keeps a reused id (SQLite reuses freed ones) from meeting old hours.
+    created = specialist.created_at.timestamp() if specialist.created_at else 0
+    return f"bookings:hours:v1:{specialist.pk}:{created}"
+
+
+def forget_hours(*, specialist: Specialist) -> None:
+    """Drop the cached hours now and again on commit (a read in between may refill them)."""
+    key = _hours_key(specialist)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def _read_hours(specialist: Specialist, *, since: date) -> Hours:
+    """Two queries: the settings (none when loaded with select_related), then the weekly
+    hours and the exceptions from `since` on, in one round trip."""
+    if Specialist.booking_settings.is_cached(specialist):
         booking_settings = getattr(specialist, "booking_settings", None)
     else:
         booking_settings = BookingSettings.objects.filter(specialist=specialist).first()
-    rules = Rules.from_settings(booking_settings)
-    if ends is None:
-        ends = starts + rules.horizon
-    zone = zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
-    first_day = starts.astimezone(zone).date() - timedelta(days=1)
-    last_day = ends.astimezone(zone).date() + timedelta(days=1)
-    # Weekly hours and the dated exceptions in one round trip.
     weekly_rows = (
         WeeklyHours.objects.filter(specialist=specialist)
         .order_by()
         .values_list(Value("w"), "weekday", Value(None, output_field=DateField()), "starts", "ends")
     )
     exception_rows = (
-        AvailabilityException.objects.filter(
-            specialist=specialist, date__gte=first_day, date__lte=last_day
-        )
+        AvailabilityException.objects.filter(specialist=specialist, date__gte=since)
         .order_by()
         .values_list("kind", Value(0, output_field=IntegerField()), "date", "starts", "ends")
     )
@@ -293,6 +306,45 @@ def load_calendar(
                     date=day, off=kind == AvailabilityException.Kind.OFF, starts=start, ends=end
                 )
             )
+    return Hours(
+        rules=Rules.from_settings(booking_settings),
+        weekly=_weekly_map(weekly),
+        exceptions=tuple(exceptions),
+        since=since,
+    )
+
+
+def hours_for(*, specialist: Specialist, since: date) -> Hours:
+    """The specialist's hours, from the cache when it holds them.
+
+    The cache is filled only outside transactions, so it never holds a write that may still
+    be rolled back; every change goes through forget_hours().
+    """
+    key = _hours_key(specialist)
+    cached = cache.get(key)
+    if isinstance(cached, Hours) and cached.since <= since:
+        return cached
+    hours = _read_hours(specialist, since=since)
+    if not connection.in_atomic_block:
+        cache.set(key, hours, HOURS_CACHE_SECONDS)
+    return hours
+
+
+def load_calendar(
+    *, specialist: Specialist, starts: datetime, ends: datetime | None = None
+) -> Calendar:
+    """What `slots()` needs for [starts, ends): one query for the bookings, plus the
+    specialist's hours (two queries when they are not cached).
+
+    Without `ends`, up to the end of the specialist's booking horizon from `starts`.
+    """
+    zone = zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+    hours = hours_for(
+        specialist=specialist, since=starts.astimezone(zone).date() - timedelta(days=1)
+    )
+    rules = hours.rules
+    if ends is None:
+        ends = starts + rules.horizon
     margin = rules.buffer + timedelta(days=1)
     busy = list(
         Consultation.objects.active()
@@ -300,7 +352,7 @@ def load_calendar(
         .values_list("starts_at", "ends_at")
     )
     return Calendar(
-        zone=zone, rules=rules, weekly=_weekly_map(weekly), exceptions=exceptions, busy=busy
+        zone=zone, rules=rules, weekly=hours.weekly, exceptions=hours.exceptions, busy=busy
     )
 
 
@@ -420,6 +472,7 @@ def set_weekly_hours(
     Consultations already booked are kept, whatever the new hours.
     """
     check_ranges(ranges)
+    forget_hours(specialist=specialist)
     WeeklyHours.objects.filter(specialist=specialist).delete()
     WeeklyHours.objects.bulk_create(
         WeeklyHours(specialist=specialist, weekday=weekday, starts=start, ends=end)
@@ -448,6 +501,7 @@ def add_exception(
         raise AvailabilityError(_("Extra hours need a start and an end time."))
     if starts is not None and ends is not None:
         check_ranges([(0, starts, ends)])
+    forget_hours(specialist=specialist)
     exception = AvailabilityException.objects.create(
         specialist=specialist, date=day, kind=kind, starts=starts, ends=ends
     )
@@ -458,6 +512,7 @@ def add_exception(
 @transaction.atomic
 def remove_exception(*, exception: AvailabilityException, now: datetime) -> None:
     specialist = exception.specialist
+    forget_hours(specialist=specialist)
     exception.delete()
     refresh_next_free_slot(specialist=specialist, now=now)
 
