@@ -101,6 +101,15 @@ def _slots_figures(ctx: Context) -> None:
         measure(slots_14_days, repeats=300),
     )
 
+    def slots_14_days_uncached() -> None:
+        availability.forget_hours(specialist=specialist)  # the cost of a delete included
+        slots_14_days()
+
+    ctx.add_timing(
+        "slots for 14 days, hours not in the cache",
+        measure(slots_14_days_uncached, repeats=300),
+    )
+
     cards = [_specialist(f"card{i}", hours=(time(10), time(16))) for i in range(20)]
     ids = [card.pk for card in cards]
 
