@@ -132,7 +132,10 @@ def _booking_rate(ctx: Context) -> None:
     clients = _clients(count, "rate-client")
     now = timezone.now()
     slots = availability.slots_for(
-        specialist=specialist, now=now, starts=now, ends=now + timedelta(days=40)
+        specialist=specialist,
+        now=now,
+        starts=now + timedelta(hours=2),  # clear of the notice window as the clock moves
+        ends=now + timedelta(days=40),
     )[:count]
     reset_queries()
     with CaptureQueriesContext(connection) as captured:
@@ -175,7 +178,10 @@ def _http_post(ctx: Context) -> None:
     now = timezone.now()
     slots = iter(
         availability.slots_for(
-            specialist=specialist, now=now, starts=now, ends=now + timedelta(days=40)
+            specialist=specialist,
+            now=now,
+            starts=now + timedelta(hours=2),  # clear of the notice window as the clock moves
+            ends=now + timedelta(days=40),
         )
     )
     browsers = []
