@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from content import articles, questions
 from content.forms import AnswerForm, ArticleFilterForm, ArticleForm, QuestionForm
@@ -36,6 +36,7 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+@require_safe
 def article_list(request: HttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET or None)
     queryset = Article.objects.published().select_related("author").prefetch_related("topics")
@@ -54,6 +55,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(request, "content/article_list.html", context)
 
 
+@require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.select_related("author").prefetch_related("topics", "references"),
@@ -100,6 +102,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def my_articles(request: AuthenticatedHttpRequest) -> HttpResponse:
     specialist = _own_specialist(request)
     context = {"page": _page(request, specialist.articles.order_by("-updated_at"))}
@@ -167,6 +170,7 @@ def article_delete(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
     return render(request, "content/article_confirm_delete.html", {"article": article})
 
 
+@require_safe
 def question_list(request: HttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET or None)
     queryset = Question.objects.public().select_related("topic", "asker")

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from directory.access import (
     CONTACT_US,
@@ -32,6 +32,7 @@ def _thread_for(request: AuthenticatedHttpRequest, pk: int) -> Thread:
 
 @never_cache
 @login_required
+@require_safe
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     threads = (
         Thread.objects.of_party(request.user)
