@@ -1,0 +1,162 @@
+"""Every URL x {anonymous, client A, client B, specialist 1, specialist 2, staff} x {GET, POST}.
+
+The URL list comes from the URL configuration, so a new URL fails this test until its row
+is written. Client A has a consultation and a message thread with specialist 1, asked a
+question that specialist 1 answered; specialist 1 has a draft article and time off.
+Outcomes: "login" is the log-in redirect or prompt; other values are status codes
+("302" a redirect that is not to log in). Empty POSTs: a form answers 400, nothing changes.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+
+from tests.security.world import PERSONAS, World, build_world
+
+pytestmark = pytest.mark.django_db
+
+# Skipped prefixes: Django admin (its own permission system) and allauth's account pages
+# (covered in tests/directory/test_accounts.py).
+SKIPPED_PREFIXES = ("admin/", "accounts/")
+
+PUBLIC = "200/405"
+LOGIN = "login/login"
+
+
+def row(anonymous, client_b, specialist_2, staff, client_a, specialist_1):
+    personas = (anonymous, client_b, specialist_2, staff, client_a, specialist_1)
+    return dict(zip(PERSONAS, personas, strict=True))
+
+
+def everyone(outcome):
+    return row(*[outcome] * 6)
+
+
+EXPECTED = {
+    "home": everyone(PUBLIC),
+    "crisis": everyone(PUBLIC),
+    "healthz": everyone(PUBLIC),
+    "account": row(LOGIN, *["200/405"] * 5),
+    "account_delete": row(LOGIN, *["200/400"] * 5),
+    "directory:search": everyone(PUBLIC),
+    "directory:profile": everyone(PUBLIC),
+    # Anyone logged in may start a profile: a client who does becomes a specialist.
+    "directory:profile_edit": row(LOGIN, *["200/400"] * 5),
+    "directory:profile_preview": row(LOGIN, "404/405", "200/405", "404/405", "404/405", "200/405"),
+    "directory:profile_submit": row(LOGIN, "405/404", "405/302", "405/404", "405/404", "405/302"),
+    "bookings:pick": everyone(PUBLIC),
+    "bookings:book": row(LOGIN, *["302/400"] * 5),
+    "bookings:mine": row(LOGIN, *["200/405"] * 5),
+    # The consultation is client A's and specialist 1's; everyone else, staff included: 404.
+    "bookings:detail": row(LOGIN, "404/405", "404/405", "404/405", "200/405", "200/405"),
+    "bookings:invite": row(LOGIN, "404/405", "404/405", "404/405", "200/405", "200/405"),
+    # The reason is optional, so client A's empty POST cancels; specialist 1 then finds it done.
+    "bookings:cancel": row(LOGIN, "404/404", "404/404", "404/404", "200/302", "200/400"),
+    "bookings:reschedule": row(LOGIN, "404/404", "404/404", "404/404", "200/400", "200/400"),
+    "bookings:close": row(LOGIN, "405/404", "405/404", "405/404", "405/400", "405/400"),
+    "bookings:feedback": row(LOGIN, "404/404", "404/404", "404/404", "200/400", "404/404"),
+    "bookings:practice": row(LOGIN, "404/405", "200/405", "404/405", "404/405", "200/405"),
+    "bookings:availability": row(LOGIN, "404/404", "200/400", "404/404", "404/404", "200/400"),
+    "bookings:add_exception": row(LOGIN, "405/404", "405/400", "405/404", "405/404", "405/400"),
+    "bookings:remove_exception": row(LOGIN, "405/404", "405/404", "405/404", "405/404", "405/302"),
+    "bookings:new_feed_url": row(LOGIN, "405/404", "405/302", "405/404", "405/404", "405/302"),
+    # The feed URL is a secret capability (for calendar apps that cannot log in).
+    "bookings:feed": everyone(PUBLIC),
+    "content:articles": everyone(PUBLIC),
+    "content:questions": everyone(PUBLIC),
+    "content:my_articles": row(LOGIN, "403/405", "200/405", "403/405", "403/405", "200/405"),
+    "content:article_new": row(LOGIN, "403/403", "200/400", "403/403", "403/403", "200/400"),
+    # The article is specialist 1's draft: nobody else may see that it exists.
+    "content:article": row("404/405", "404/405", "404/405", "404/405", "404/405", "200/405"),
+    "content:article_edit": row(LOGIN, "404/404", "404/404", "404/404", "404/404", "200/400"),
+    "content:article_publish": row(LOGIN, "405/404", "405/404", "405/404", "405/404", "405/302"),
+    "content:article_delete": row(LOGIN, "404/404", "404/404", "404/404", "404/404", "200/302"),
+    # Only specialists answer; the question page itself is public.
+    "content:question": row("200/403", "200/403", "200/400", "200/403", "200/403", "200/403"),
+    "content:question_new": row(LOGIN, *["200/400"] * 5),
+    "content:answer_edit": row(LOGIN, "404/404", "404/404", "404/404", "404/404", "200/400"),
+    # Moderation is for staff; everyone else is sent to the staff log-in.
+    "content:moderate_question": row(*["302/302"] * 3, "405/400", "302/302", "302/302"),
+    "content:moderate_answer": row(*["302/302"] * 3, "405/400", "302/302", "302/302"),
+    "messaging:inbox": row(LOGIN, *["200/405"] * 5),
+    "messaging:new": row(LOGIN, *["200/400"] * 5),
+    # The thread is client A's and specialist 1's; staff only see reported threads.
+    "messaging:thread": row(LOGIN, "404/404", "404/404", "404/404", "200/400", "200/400"),
+    "messaging:report": row(LOGIN, "404/404", "404/404", "404/404", "200/302", "200/302"),
+    "messaging:block": row(LOGIN, "405/404", "405/404", "405/404", "405/404", "405/302"),
+    "messaging:contact": row(LOGIN, *["200/400"] * 5),
+}
+
+
+def url_names() -> list[str]:
+    names: list[str] = []
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if not str(pattern.pattern).startswith(SKIPPED_PREFIXES):
+                    prefix = f"{pattern.namespace}:" if pattern.namespace else ""
+                    walk(pattern.url_patterns, namespace + prefix)
+            elif pattern.name and not str(pattern.pattern).startswith(SKIPPED_PREFIXES):
+                names.append(namespace + pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return sorted(set(names) - {"account_confirm_email"})
+
+
+def url_for(name: str, world: World) -> str:
+    consultation = {"pk": world.consultation.pk}
+    thread = {"pk": world.thread.pk}
+    arguments = {
+        "directory:profile": {"slug": world.specialist_1.slug},
+        "bookings:pick": {"slug": world.specialist_1.slug},
+        "bookings:book": {"slug": world.specialist_1.slug},
+        "bookings:detail": consultation,
+        "bookings:invite": consultation,
+        "bookings:cancel": consultation,
+        "bookings:reschedule": consultation,
+        "bookings:close": consultation,
+        "bookings:feedback": consultation,
+        "bookings:remove_exception": {"pk": world.exception.pk},
+        "bookings:feed": {"token": world.feed_token},
+        "messaging:new": {"slug": world.specialist_1.slug},
+        "messaging:thread": thread,
+        "messaging:block": thread,
+        "messaging:report": thread,
+        "content:article": {"slug": world.draft.slug},
+        "content:article_edit": {"slug": world.draft.slug},
+        "content:article_publish": {"slug": world.draft.slug},
+        "content:article_delete": {"slug": world.draft.slug},
+        "content:question": {"pk": world.question.pk},
+        "content:moderate_question": {"pk": world.question.pk},
+        "content:answer_edit": {"pk": world.answer.pk},
+        "content:moderate_answer": {"pk": world.answer.pk},
+    }
+    return reverse(name, kwargs=arguments.get(name, {}))
+
+
+def outcome(response) -> str:
+    location = response.get("Location", "")
+    if response.status_code == 302 and "/accounts/login/" in location:
+        return "login"
+    if response.status_code in (200, 403) and b'id="login-prompt-heading"' in response.content:
+        return "login"
+    return str(response.status_code)
+
+
+def test_every_url_has_an_expected_outcome_for_every_persona():
+    assert sorted(EXPECTED) == url_names()
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_persona_gets_exactly_the_expected_answer(name):
+    world = build_world()
+    url = url_for(name, world)
+    observed = {}
+    for persona in PERSONAS:
+        client = Client()
+        if world.users[persona] is not None:
+            client.force_login(world.users[persona])
+        observed[persona] = f"{outcome(client.get(url))}/{outcome(client.post(url))}"
+
+    assert observed == EXPECTED[name], url
