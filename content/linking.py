@@ -742,20 +742,19 @@ def update_for_article(*, article_id: int) -> int:
     approach_ids = dict(
         Approach.objects.filter(slug__in=list(approach_partials)).values_list("pk", "slug")
     )
-    listed = Specialist.Status.PUBLISHED
     # Per profile, the sum of its concepts' partial scores and the count of shared topics:
     # plain numbers, so that thousands of profiles cost little memory.
     partial_sum: dict[int, float] = {}
     shared_topics: dict[int, int] = {}
     for sid, tid in Specialist.specialties.through.objects.filter(
-        specialty_id__in=list(specialty_ids), specialist__status=listed
+        specialty_id__in=list(specialty_ids)
     ).values_list("specialist_id", "specialty_id"):
         slug = specialty_ids[tid]
         partial_sum[sid] = partial_sum.get(sid, 0.0) + specialty_partials[slug]
         if topic_term(slug) in vector:
             shared_topics[sid] = shared_topics.get(sid, 0) + 1
     for sid, tid in Specialist.approaches.through.objects.filter(
-        approach_id__in=list(approach_ids), specialist__status=listed
+        approach_id__in=list(approach_ids)
     ).values_list("specialist_id", "approach_id"):
         partial_sum[sid] = partial_sum.get(sid, 0.0) + approach_partials[approach_ids[tid]]
     partial_sum.pop(author_id or 0, None)
@@ -792,7 +791,15 @@ def update_for_article(*, article_id: int) -> int:
             article_id=article_id
         ).values_list("pk", "specialist_id", "score")
     }
-    relevant = sorted(pk for pk, value in scores.items() if value >= RELEVANCE_THRESHOLD)
+    qualified = sorted(pk for pk, value in scores.items() if value >= RELEVANCE_THRESHOLD)
+    # Listed-ness is checked by primary key for the few that qualify, not joined for all.
+    relevant: list[int] = []
+    for chunk in _chunks(qualified, 5000):
+        relevant.extend(
+            Specialist.objects.listed().filter(pk__in=chunk).values_list("pk", flat=True)
+        )
+    for pk in set(qualified) - set(relevant):
+        scores[pk] = 0.0  # unlisted: it must show nothing
     others: dict[int, tuple[int, float]] = {}
     for chunk in _chunks(relevant, 5000):
         for sid, count, weakest in (

@@ -241,3 +241,14 @@ def test_a_second_full_recompute_writes_nothing_when_nothing_changed():
     assert len(writes) <= 1  # at most the clean-up of links of unlisted profiles
 
     assert "INSERT" not in " ".join(writes)
+
+
+def test_an_unlisted_profile_never_receives_a_new_article():
+    author = specialist_with("couples")
+    draft = specialist_with("couples", status=Specialist.Status.DRAFT)
+    linking.recompute_all()
+    article = articles.create_article(author=author, text=text("Trust", "couples"), publish=True)
+
+    linking.update_for_article(article_id=article.pk)
+
+    assert linked_titles(draft) == set()
