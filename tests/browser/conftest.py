@@ -46,8 +46,16 @@ def page(browser, live_server, settings):
     context = browser.new_context(base_url=live_server.url, timezone_id="America/Toronto")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
 
 
 def log_in(page, *, email: str, password: str) -> None:

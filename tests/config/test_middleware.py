@@ -30,3 +30,20 @@ def test_an_invalid_form_post_answers_400_and_keeps_the_form(client):
 
 def test_a_valid_get_of_a_form_page_stays_200(client):
     assert client.get(reverse("account_login")).status_code == 200
+
+
+def test_every_page_sends_a_strict_content_security_policy(client):
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_pages_ship_no_inline_script_apart_from_json_data(client):
+    import re
+
+    html = client.get(reverse("home")).content.decode()
+
+    inline = [tag for tag in re.findall(r"<script[^>]*>", html) if "src=" not in tag]
+    assert all('type="application/ld+json"' in tag for tag in inline)
