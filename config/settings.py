@@ -202,6 +202,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
 }
+# X-Forwarded-For is ignored unless this many proxies in front of the site are ours.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # E-mail: SMTP when EMAIL_HOST is set, otherwise one readable .eml file per message.
