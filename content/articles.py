@@ -27,8 +27,13 @@ class ArticleText:
     topics: Sequence[Specialty]
 
 
+def _plain(text: str) -> str:
+    """Text as stored: trimmed, without NUL characters (PostgreSQL refuses them)."""
+    return text.replace("\x00", "").strip()
+
+
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(title)[:100] or "article"
+    base = slugify(_plain(title))[:100] or "article"
     slug, n = base, 2
     taken = Article.objects.filter(slug__startswith=base)
     if exclude_pk is not None:
@@ -41,9 +46,9 @@ def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
 
 def _apply(article: Article, text: ArticleText) -> None:
     """Derived fields are computed here, when the text changes, never in a template."""
-    article.title = text.title.strip()
-    article.summary = text.summary.strip()
-    article.body = text.body.strip()
+    article.title = _plain(text.title)
+    article.summary = _plain(text.summary)
+    article.body = _plain(text.body)
     article.body_html = markdown.render(article.body)
     article.word_count = len(article.body.split())
     article.terms = linking.article_terms(
@@ -58,8 +63,8 @@ def _set_related(article: Article, text: ArticleText) -> None:
     article.topics.set(text.topics)
     article.references.all().delete()
     Reference.objects.bulk_create(
-        Reference(article=article, position=i, text=ref.strip())
-        for i, ref in enumerate((r for r in text.references if r.strip()), start=1)
+        Reference(article=article, position=i, text=ref)
+        for i, ref in enumerate((r for r in map(_plain, text.references) if r), start=1)
     )
 
 
@@ -79,7 +84,7 @@ def create_article(
     """A new article (a draft unless `publish`). Relinking follows the commit when published."""
     article = Article(
         author=author,
-        author_name="" if author else author_name.strip(),
+        author_name="" if author else _plain(author_name),
         slug=_unique_slug(text.title),
         import_key=import_key,
     )

@@ -14,6 +14,11 @@ from directory.models import Specialist, Specialty, User
 QUESTIONS_PER_DAY = 5
 
 
+def _plain(text: str) -> str:
+    """Text as stored: trimmed, without NUL characters (PostgreSQL refuses them)."""
+    return text.replace("\x00", "").strip()
+
+
 class QuestionError(Exception):
     """A question or answer rule was broken; the message is safe to show."""
 
@@ -32,11 +37,12 @@ def ask_question(
             _("You have asked %(count)d questions today. Please try again tomorrow.")
             % {"count": QUESTIONS_PER_DAY}
         )
+    title, details = _plain(title), _plain(details)
     held = screening.needs_crisis_review(title, details)
     return Question.objects.create(
         asker=asker,
-        title=title.strip(),
-        details=details.strip(),
+        title=title,
+        details=details,
         topic=topic,
         show_name=show_name,
         status=Question.Status.HELD if held else Question.Status.PUBLISHED,
@@ -57,8 +63,8 @@ def answer_question(*, specialist: Specialist, question: Question, body: str) ->
             answer = Answer.objects.create(
                 question=question,
                 specialist=specialist,
-                body=body.strip(),
-                body_html=markdown.render(body.strip()),
+                body=_plain(body),
+                body_html=markdown.render(_plain(body)),
             )
     except IntegrityError:
         raise QuestionError(
@@ -70,7 +76,7 @@ def answer_question(*, specialist: Specialist, question: Question, body: str) ->
 
 @transaction.atomic
 def edit_answer(*, answer: Answer, body: str) -> Answer:
-    answer.body = body.strip()
+    answer.body = _plain(body)
     answer.body_html = markdown.render(answer.body)
     answer.save(update_fields=["body", "body_html", "updated_at"])
     return answer

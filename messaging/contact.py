@@ -11,6 +11,11 @@ from messaging.models import ContactMessage
 CONTACTS_PER_HOUR = 5
 
 
+def _plain(text: str) -> str:
+    """Text as stored: trimmed, without NUL characters (PostgreSQL refuses them)."""
+    return text.replace("\x00", "").strip()
+
+
 class ContactError(Exception):
     """The message could not be accepted; the message is safe to show."""
 
@@ -23,7 +28,7 @@ def contact_staff(*, sender: User, subject: str, body: str) -> ContactMessage:
     ):
         raise ContactError(_("You have sent several messages already. Please try again later."))
     contact = ContactMessage.objects.create(
-        sender=sender, reply_to=sender.email, subject=subject, body=body.strip()
+        sender=sender, reply_to=sender.email, subject=subject, body=_plain(body)
     )
     tasks.send_contact_message.delay_on_commit(contact.pk)  # type: ignore[attr-defined]
     return contact

@@ -14,6 +14,11 @@ MESSAGES_PER_HOUR = 30
 NEW_CONVERSATIONS_PER_DAY = 10
 
 
+def _plain(text: str) -> str:
+    """Text as stored: trimmed, without NUL characters (PostgreSQL refuses them)."""
+    return text.replace("\x00", "").strip()
+
+
 class MessagingError(Exception):
     """A messaging rule was broken; the message is safe to show."""
 
@@ -33,11 +38,12 @@ def _check_rate(*, sender: User, new_conversation: bool) -> None:
 
 @transaction.atomic
 def _post(*, thread: Thread, sender: User, body: str) -> Message:
+    body = _plain(body)
     held = screening.needs_crisis_review(body)
     message = Message.objects.create(
         thread=thread,
         sender=sender,
-        body=body.strip(),
+        body=body,
         status=Message.Status.HELD if held else Message.Status.SENT,
     )
     if not held:
