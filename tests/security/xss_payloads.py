@@ -71,7 +71,7 @@ _VECTORS = [
     "&#60;script&#62;alert(1)&#60;/script&#62;",
     "%3Cscript%3Ealert(1)%3C/script%3E",
     "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e",
-    "<scr\x00ipt>alert(1)</script>",
+    "<scr\u200bipt>alert(1)</script>",
     "<img src=x onerror=\u0061lert(1)>",
     "<a href='java\nscript:alert(1)'>x</a>",
     "<a href='java\tscript:alert(1)'>x</a>",
