@@ -75,6 +75,8 @@ class Calendar:
     weekly: dict[int, list[Interval]] = field(default_factory=dict)
     exceptions: Sequence[Exception_] = ()
     busy: Sequence[tuple[datetime, datetime]] = ()
+    # The range of slot starts for which `busy` is complete (None: no such promise).
+    covers: tuple[datetime, datetime] | None = None
 
 
 class Slot(NamedTuple):
@@ -342,18 +344,29 @@ def load_calendar(
     hours = hours_for(
         specialist=specialist, since=starts.astimezone(zone).date() - timedelta(days=1)
     )
-    rules = hours.rules
+    calendar = Calendar(
+        zone=zone, rules=hours.rules, weekly=hours.weekly, exceptions=hours.exceptions
+    )
+    return with_window(calendar, specialist=specialist, starts=starts, ends=ends)
+
+
+def with_window(
+    calendar: Calendar, *, specialist: Specialist, starts: datetime, ends: datetime | None = None
+) -> Calendar:
+    """The same hours with the bookings that matter to slots in [starts, ends): one query.
+
+    The margin reaches past the buffer and over whole local days, which the daily cap counts
+    (a local day lasts up to 25 hours).
+    """
     if ends is None:
-        ends = starts + rules.horizon
-    margin = rules.buffer + timedelta(days=1)
+        ends = starts + calendar.rules.horizon
+    margin = calendar.rules.buffer + timedelta(days=2)
     busy = list(
         Consultation.objects.active()
         .filter(specialist=specialist, starts_at__lt=ends + margin, ends_at__gt=starts - margin)
         .values_list("starts_at", "ends_at")
     )
-    return Calendar(
-        zone=zone, rules=rules, weekly=hours.weekly, exceptions=hours.exceptions, busy=busy
-    )
+    return dataclasses.replace(calendar, busy=busy, covers=(starts, ends))
 
 
 def slots_for(
@@ -523,22 +536,83 @@ def settings_for(*, specialist: Specialist) -> BookingSettings:
     return booking_settings
 
 
+SEARCH_WEEK = timedelta(days=7)
+
+
+def next_free_slot(
+    *, specialist: Specialist, now: datetime, since: datetime, calendar: Calendar | None = None
+) -> Slot | None:
+    """The earliest bookable slot starting at or after `since`, or None.
+
+    Reads a week of bookings at a time, and none for the part `calendar` already covers
+    (it must be current). The hours are read once.
+    """
+    if calendar is None:
+        calendar = load_calendar(specialist=specialist, starts=since, ends=since + SEARCH_WEEK)
+    horizon_end = now + calendar.rules.horizon
+    window_start = since
+    while window_start < horizon_end:
+        covers = calendar.covers
+        if covers is not None and covers[0] <= window_start < covers[1]:
+            window_end = covers[1]
+        else:
+            window_end = window_start + SEARCH_WEEK
+            calendar = with_window(
+                calendar, specialist=specialist, starts=window_start, ends=window_end
+            )
+        found = slots(calendar, now=now, starts=window_start, ends=min(window_end, horizon_end))
+        if found:
+            return found[0]
+        window_start = window_end
+    return None
+
+
+def _store_next_free_slot(specialist: Specialist, value: datetime | None) -> datetime | None:
+    if value != specialist.next_free_slot_at:
+        Specialist.objects.filter(pk=specialist.pk).update(next_free_slot_at=value)
+        specialist.next_free_slot_at = value
+    return value
+
+
 def refresh_next_free_slot(
     *, specialist: Specialist, now: datetime, calendar: Calendar | None = None
 ) -> datetime | None:
     """Store the specialist's earliest bookable slot (None when they have none) for search.
 
-    `calendar`, when given, must cover now to the horizon and be current (the caller has
-    just loaded it and applied its own change); otherwise it is loaded here.
+    `calendar`, when given, must be current (the caller has just loaded it and applied its
+    own change); the bookings it covers are not read again.
     """
-    if calendar is None:
-        calendar = load_calendar(specialist=specialist, starts=now)
-    slot = first_slot(calendar, now=now) if _offers(specialist) else None
-    value = slot.starts_at if slot else None
-    if value != specialist.next_free_slot_at:
-        Specialist.objects.filter(pk=specialist.pk).update(next_free_slot_at=value)
-        specialist.next_free_slot_at = value
-    return value
+    if not _offers(specialist):
+        return _store_next_free_slot(specialist, None)
+    slot = next_free_slot(specialist=specialist, now=now, since=now, calendar=calendar)
+    return _store_next_free_slot(specialist, slot.starts_at if slot else None)
+
+
+def refresh_after_booking(
+    *, specialist: Specialist, now: datetime, booked: datetime, calendar: Calendar
+) -> datetime | None:
+    """Keep next_free_slot_at right after the slot at `booked` was taken.
+
+    A booking only removes slots: those its range (plus the buffer) overlaps and, when the
+    daily cap is reached, the rest of its local day. So a stored next free slot that is
+    still outside the notice window and none of those stays as it is. Otherwise the new
+    one is no earlier than the stored one, and the search starts there.
+    `specialist.next_free_slot_at` must be the stored value, read in this transaction;
+    `calendar` must be current, with the booking in it.
+    """
+    rules, zone = calendar.rules, calendar.zone
+    current = specialist.next_free_slot_at
+    valid = current is not None and now + rules.notice <= current <= booked
+    if valid and current is not None:
+        clear = booked >= current + SLOT + rules.buffer
+        same_day = current.astimezone(zone).date() == booked.astimezone(zone).date()
+        if clear and (rules.daily_cap is None or not same_day):
+            return current
+    if not _offers(specialist):
+        return _store_next_free_slot(specialist, None)
+    since = current if valid and current is not None else now
+    slot = next_free_slot(specialist=specialist, now=now, since=since, calendar=calendar)
+    return _store_next_free_slot(specialist, slot.starts_at if slot else None)
 
 
 def _offers(specialist: Specialist) -> bool:

@@ -5,7 +5,7 @@ here give a clear message first. Every function raises BookingError with a messa
 is safe to show, and sends its e-mails only after the transaction commits.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
@@ -18,6 +18,7 @@ from bookings.models import Consultation
 from directory.models import Specialist, User
 
 MAX_UPCOMING_PER_CLIENT = 3
+DAY = timedelta(days=1)
 NOTE_MAX_LENGTH = 500
 
 
@@ -71,7 +72,8 @@ def book(
     if len(note) > NOTE_MAX_LENGTH:
         raise BookingError(_("Please keep the note to 500 characters."))
     # One round trip: lock the client's row (so that one client's bookings queue and the
-    # limit below cannot be raced past) and read what the rules need about them.
+    # limit below cannot be raced past), read what the rules need about them, and the
+    # specialist's stored next free slot as it is now.
     facts = (
         User.objects.select_for_update(of=("self",))
         .filter(pk=client.pk)
@@ -92,10 +94,14 @@ def book(
                 .annotate(count=Count("pk"))
                 .values("count")
             ),
+            next_free_slot_at=Subquery(
+                Specialist.objects.filter(pk=specialist.pk).values("next_free_slot_at")
+            ),
         )
-        .values("verified", "with_specialist", "upcoming")
+        .values("verified", "with_specialist", "upcoming", "next_free_slot_at")
         .get()
     )
+    specialist.next_free_slot_at = facts["next_free_slot_at"]
     if not facts["verified"]:
         raise BookingError(_("Please verify your e-mail address before booking."))
     if facts["with_specialist"]:
@@ -107,7 +113,11 @@ def book(
     if starts_at <= now:
         raise BookingError(_("That time has already passed. Please pick another."))
     # The overlap check: read inside this transaction (IMMEDIATE on SQLite, so writers queue).
-    calendar = availability.load_calendar(specialist=specialist, starts=now)
+    # Only the bookings around the slot matter to it: the buffer, the daily cap of its local
+    # day, and the day after it, where the next free slot usually is when this was that one.
+    calendar = availability.load_calendar(
+        specialist=specialist, starts=max(starts_at - DAY, now), ends=starts_at + DAY
+    )
     if not availability.offers(calendar, starts_at=starts_at, now=now):
         raise BookingError(_("That time is no longer available. Please pick another."))
     # No savepoint: a refused insert ends the whole booking, and the BookingError raised
@@ -126,9 +136,10 @@ def book(
     except IntegrityError as error:
         raise _integrity_message(error) from None
     reminders.schedule_for(consultation=consultation, now=now)
-    availability.refresh_next_free_slot(
+    availability.refresh_after_booking(
         specialist=specialist,
         now=now,
+        booked=starts_at,
         calendar=availability.with_busy(
             calendar, add=(consultation.starts_at, consultation.ends_at)
         ),

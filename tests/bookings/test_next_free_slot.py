@@ -1,0 +1,184 @@
+"""A booking keeps the specialist's stored next free slot right, and leaves it alone when
+the booking cannot have changed it."""
+
+import random
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from bookings import availability, booking
+from bookings.models import BookingSettings
+from tests.bookings.conftest import open_hours
+from tests.factories import SpecialistFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _now():
+    """Midnight UTC the day after tomorrow: with 12 hours' notice and 09:00 to 17:00 in UTC,
+    the first free slot is at noon, whatever time the tests run."""
+    today = timezone.now().astimezone(UTC).date()
+    return datetime.combine(today + timedelta(days=2), time(0), tzinfo=UTC)
+
+
+def _specialist(*, buffer=0, cap=None, starts=time(9), ends=time(17), zone="UTC"):
+    specialist = SpecialistFactory(time_zone=zone)
+    BookingSettings.objects.create(specialist=specialist, buffer_minutes=buffer, daily_cap=cap)
+    open_hours(specialist, starts=starts, ends=ends)
+    return specialist
+
+
+def _from_scratch(specialist, now):
+    """The earliest bookable slot, computed over the whole horizon with nothing skipped."""
+    calendar = availability.load_calendar(specialist=specialist, starts=now)
+    slot = availability.first_slot(calendar, now=now)
+    return slot.starts_at if slot else None
+
+
+def _stored(specialist):
+    specialist.refresh_from_db(fields=["next_free_slot_at"])
+    return specialist.next_free_slot_at
+
+
+def _slots(specialist, now, days=3):
+    starts = now + timedelta(hours=12)
+    return availability.slots_for(
+        specialist=specialist, now=now, starts=starts, ends=starts + timedelta(days=days)
+    )
+
+
+def _book(specialist, starts_at, now):
+    with CaptureQueriesContext(connection) as captured:
+        booking.book(
+            client=UserFactory(), specialist=specialist, starts_at=starts_at, mode="video", now=now
+        )
+    return [
+        q["sql"] for q in captured.captured_queries if 'UPDATE "directory_specialist"' in q["sql"]
+    ]
+
+
+def test_booking_a_later_slot_leaves_the_next_free_slot_without_writing_it():
+    now = _now()
+    specialist = _specialist()
+    first = availability.refresh_next_free_slot(specialist=specialist, now=now)
+    later = _slots(specialist, now)[5]
+
+    updates = _book(specialist, later.starts_at, now)
+
+    assert updates == []
+    assert _stored(specialist) == first == _from_scratch(specialist, now)
+
+
+def test_booking_the_next_free_slot_moves_it_to_the_one_after():
+    now = _now()
+    specialist = _specialist()
+    first = availability.refresh_next_free_slot(specialist=specialist, now=now)
+    assert first is not None
+
+    assert first.time() == time(12)
+
+    _book(specialist, first, now)
+
+    assert _stored(specialist) == first + timedelta(minutes=30)
+    assert _stored(specialist) == _from_scratch(specialist, now)
+
+
+def test_the_buffer_moves_the_next_free_slot_past_a_booking_right_after_it():
+    now = _now()
+    with_buffer = _specialist(buffer=10)
+    without = _specialist(buffer=0)
+    first_with = availability.refresh_next_free_slot(specialist=with_buffer, now=now)
+    first_without = availability.refresh_next_free_slot(specialist=without, now=now)
+    assert first_with is not None and first_without is not None
+
+    _book(with_buffer, first_with + timedelta(minutes=30), now)
+    _book(without, first_without + timedelta(minutes=30), now)
+
+    # 10 minutes of buffer: the slot before the booking, the booking and the one after are
+    # out, so the next free slot is 90 minutes on. Without a buffer it stays.
+    assert _stored(with_buffer) == first_with + timedelta(minutes=90)
+    assert _stored(with_buffer) == _from_scratch(with_buffer, now)
+    assert _stored(without) == first_without == _from_scratch(without, now)
+
+
+def test_a_booking_that_reaches_the_daily_cap_moves_the_next_free_slot_to_another_day():
+    now = _now()
+    specialist = _specialist(cap=1)
+    first = availability.refresh_next_free_slot(specialist=specialist, now=now)
+    assert first is not None
+    zone = availability.zone_or_none(specialist.time_zone)
+    same_day_later = first + timedelta(hours=2)
+    assert same_day_later.astimezone(zone).date() == first.astimezone(zone).date()
+
+    _book(specialist, same_day_later, now)
+
+    moved = _stored(specialist)
+    assert moved is not None
+    assert moved.astimezone(zone).date() > first.astimezone(zone).date()
+    assert moved == _from_scratch(specialist, now)
+
+
+def test_a_booking_on_another_day_leaves_a_capped_next_free_slot():
+    now = _now()
+    specialist = _specialist(cap=1)
+    first = availability.refresh_next_free_slot(specialist=specialist, now=now)
+    assert first is not None
+
+    updates = _book(specialist, first + timedelta(days=2), now)
+
+    assert updates == []
+    assert _stored(specialist) == first == _from_scratch(specialist, now)
+
+
+def test_a_stale_stored_value_is_recomputed_by_the_next_booking():
+    now = _now()
+    specialist = _specialist()
+    later = _slots(specialist, now)[6]
+    for stale in (None, now - timedelta(hours=1), now + timedelta(hours=1)):
+        specialist.next_free_slot_at = stale
+        specialist.save(update_fields=["next_free_slot_at"])
+        specialist.next_free_slot_at = _from_scratch(specialist, now)  # what a caller held
+
+        _book(specialist, later.starts_at, now)
+
+        assert _stored(specialist) == _from_scratch(specialist, now)
+        later = _slots(specialist, now)[6]
+
+
+def test_the_last_free_slot_of_the_horizon_being_booked_leaves_none():
+    now = _now()
+    specialist = _specialist(starts=time(9), ends=time(9, 30))
+    BookingSettings.objects.filter(specialist=specialist).update(notice_hours=0, horizon_days=1)
+    specialist.refresh_from_db()
+    availability.forget_hours(specialist=specialist)
+    first = availability.refresh_next_free_slot(specialist=specialist, now=now)
+    assert first is not None
+
+    _book(specialist, first, now)
+
+    assert _stored(specialist) is None
+
+
+@pytest.mark.parametrize(
+    ("buffer", "cap", "zone"),
+    [(0, None, "America/Toronto"), (10, None, "Asia/Kolkata"), (15, 3, "Australia/Sydney")],
+)
+def test_after_any_sequence_of_bookings_the_stored_value_is_the_earliest_free_slot(
+    buffer, cap, zone
+):
+    now = _now()
+    specialist = _specialist(buffer=buffer, cap=cap, zone=zone)
+    availability.refresh_next_free_slot(specialist=specialist, now=now)
+    chooser = random.Random(f"{buffer}-{cap}-{zone}")
+
+    for _turn in range(14):
+        free = _slots(specialist, now, days=4)
+        if not free:
+            break
+        # Mostly the first few slots, where the stored value is affected, sometimes later.
+        pick = free[min(len(free) - 1, chooser.choice([0, 0, 1, 2, 3, len(free) // 2]))]
+        _book(specialist, pick.starts_at, now)
+        assert _stored(specialist) == _from_scratch(specialist, now)
