@@ -49,25 +49,19 @@ def active_on(day: date) -> QuerySet[Promotion]:
 def featured(
     *, queryset: QuerySet[Specialist], page_number: int, now: datetime
 ) -> list[Specialist]:
-    """The featured cards for one results page of `queryset` (already the matching search).
+    """The featured cards for one results page of `queryset`: published profiles, already
+    narrowed to the search.
 
-    Two queries: the eligible ids (promotions are few, so the list is short), then the cards.
+    One query: promotions are few, so every eligible card is read and the turn picked here.
     """
     today = timezone.localdate(now)
     eligible = list(
-        queryset.filter(
-            offers_free_consultation=True,
-            status=Specialist.Status.PUBLISHED,
-        )
+        queryset.filter(offers_free_consultation=True)
         .filter(Exists(active_on(today).filter(specialist_id=OuterRef("pk"))))
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .only(*CARD_FIELDS)
     )
-    chosen = rotate(eligible, turn=turn_for(now=now, page_number=page_number))
-    if not chosen:
-        return []
-    cards = {s.pk: s for s in Specialist.objects.filter(pk__in=chosen).only(*CARD_FIELDS)}
-    return [cards[pk] for pk in chosen if pk in cards]
+    return rotate(eligible, turn=turn_for(now=now, page_number=page_number))
 
 
 def _snapshot(promotion: Promotion) -> dict[str, Any]:

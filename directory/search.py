@@ -20,7 +20,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.utils.translation import gettext as _
 
 from directory import promotions
@@ -32,7 +32,9 @@ PAGE_SIZE = 20
 # OFFSETs are what make a paginated list slow.
 MAX_PAGES = 50
 RANK_LIMIT = 500
-CACHED_COUNT_ABOVE = 1_000
+# Past RANK_LIMIT the order no longer depends on the total, so a total a minute old is as
+# good as an exact one, and the page is then read with no count at all.
+CACHED_COUNT_ABOVE = RANK_LIMIT
 COUNT_CACHE_SECONDS = 60
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -288,7 +290,7 @@ def ordered(queryset: QuerySet[Specialist], search: Search, *, count: int) -> Qu
     if search.sort == SORT_SOONEST:
         return queryset.order_by(*SOONEST_ORDER)
     query = text_query(search.terms)
-    if query is not None and uses_full_text() and count <= RANK_LIMIT:
+    if query is not None and _ranks(search, count=count):
         return queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
             F("rank").desc(), *DEFAULT_ORDER
         )
@@ -319,28 +321,65 @@ class Results:
         return self.page.paginator.num_pages > MAX_PAGES
 
 
-def _count(queryset: QuerySet[Specialist], search: Search) -> int:
-    """The number of matches. Large totals are kept for a minute: "50,000 specialists" a
-    minute old is still true enough, and counting them on every page view is not free.
-    Small totals are always exact."""
-    key = (
+def _count_key(search: Search) -> str:
+    return (
         "directory:count:"
         + hashlib.sha256(search.querystring(page=None, sort=None).encode()).hexdigest()
     )
-    cached = cache.get(key)
-    if cached is not None:
-        return int(cached)
-    count = queryset.count()
+
+
+def _ranks(search: Search, *, count: int) -> bool:
+    """Whether `ordered` sorts by relevance for a search with this many matches."""
+    return (
+        search.sort != SORT_SOONEST
+        and bool(search.terms)
+        and uses_full_text()
+        and count <= RANK_LIMIT
+    )
+
+
+def _page(
+    base: QuerySet[Specialist], search: Search, *, requested: int, cached_count: int | None
+) -> Page:
+    """The requested page (past the end: the last one) and, through its paginator, the total.
+
+    Large totals are kept for a minute: "50,000 specialists" a minute old is still true
+    enough, and counting them on every page view is not free. Otherwise the total comes with
+    the page, as a window COUNT(*) OVER (), in the same query; a separate count runs only when
+    the page is empty, i.e. past the end. Small totals are always exact.
+    """
+    if cached_count is not None:
+        paginator = _paginator(ordered(base, search, count=cached_count), cached_count)
+        return paginator.get_page(requested)
+    # Ordered as for few matches (by relevance when there are words); corrected below if not.
+    cards = ordered(base, search, count=0).only(*CARD_FIELDS)
+    offset = (requested - 1) * PAGE_SIZE
+    rows = list(cards.annotate(total=Window(Count("*")))[offset : offset + PAGE_SIZE])
+    if rows:
+        count = rows[0].total  # type: ignore[attr-defined]
+    elif requested == 1:
+        count = 0
+    else:
+        count = base.count()
     if count > CACHED_COUNT_ABOVE:
-        cache.set(key, count, COUNT_CACHE_SECONDS)
-    return count
+        cache.set(_count_key(search), count, COUNT_CACHE_SECONDS)
+    paginator = _paginator(ordered(base, search, count=count), count)
+    if rows and _ranks(search, count=0) == _ranks(search, count=count):
+        return Page(rows, requested, paginator)
+    return paginator.get_page(requested)
+
+
+def _paginator(queryset: QuerySet[Specialist], count: int) -> Paginator:
+    paginator = Paginator(queryset.only(*CARD_FIELDS), PAGE_SIZE)
+    paginator.count = count  # type: ignore[misc]  # known already; Paginator would count again
+    return paginator
 
 
 def find(search: Search, *, options: Options, now: datetime) -> Results:
     """One page of cards (page numbers past the end show the last page) and the featured.
 
-    Queries: the total, the page, the featured candidates and cards, and the specialties
-    of every card shown: the same number for 0 or 50,000 matches.
+    Queries: the page with the total, the featured cards, and the specialties of every card
+    shown: the same number for 0 or 50,000 matches (two more for a page past the end).
     """
     notices = list(search.notices)
     for kind, slug, label in (
@@ -351,11 +390,13 @@ def find(search: Search, *, options: Options, now: datetime) -> Results:
         if slug and options.find(kind, slug) is None:
             notices.append(_("We do not list that %(filter)s.") % {"filter": label})
     base = matching(search, options=options, now=now)
-    count = _count(base, search)
-    cards = ordered(base, search, count=count).only(*CARD_FIELDS)
-    paginator = Paginator(cards, PAGE_SIZE)
-    paginator.count = count  # type: ignore[misc]  # known already; Paginator would count again
-    page = paginator.get_page(min(search.page, MAX_PAGES))
+    cached = cache.get(_count_key(search))
+    page = _page(
+        base,
+        search,
+        requested=min(search.page, MAX_PAGES),
+        cached_count=None if cached is None else int(cached),
+    )
     featured = promotions.featured(queryset=base, page_number=page.number, now=now)
     with_specialties([*page.object_list, *featured])
     return Results(search=search, page=page, featured=featured, notices=tuple(notices))

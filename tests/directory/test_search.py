@@ -272,3 +272,52 @@ def test_large_totals_are_kept_for_a_minute_and_small_ones_are_exact(make_specia
     assert find(location="berlin").count == 3
     assert find(location="berlin", page="2").count == 3  # the page is not part of the key
     assert find(location="lima").count == 2
+
+
+# One query for the page and its total
+
+
+def test_a_search_reads_its_page_and_total_in_one_query(make_specialist, django_assert_num_queries):
+    for _ in range(3):
+        make_specialist(city="Oslo")
+    options = search.load_options()
+    parsed = search.parse({"location": "oslo"})
+
+    # The page with its total, the featured cards, the specialties of the cards.
+    with django_assert_num_queries(3):
+        results = search.find(parsed, options=options, now=timezone.now())
+
+    assert results.count == 3
+    assert len(results.page.object_list) == 3
+
+
+def test_a_page_past_the_end_is_counted_and_shows_the_last_page(make_specialist):
+    for index in range(25):
+        make_specialist(name=f"Person {index:02d}", city="Oslo")
+
+    results = find(location="oslo", page="7")
+
+    assert results.count == 25
+    assert results.page.number == 2
+    assert len(results.page.object_list) == 5
+
+
+def test_an_empty_search_has_a_total_of_zero_and_one_empty_page(make_specialist):
+    make_specialist(city="Oslo")
+
+    results = find(location="lisbon")
+
+    assert results.count == 0
+    assert results.page.number == 1
+    assert list(results.page.object_list) == []
+
+
+def test_past_the_rank_limit_matches_follow_the_directory_order(make_specialist, monkeypatch):
+    monkeypatch.setattr(search, "RANK_LIMIT", 1)
+    later = timezone.now() + timedelta(days=5)
+    sooner = timezone.now() + timedelta(days=1)
+    # "grief" in the name ranks this one first when ranking applies.
+    make_specialist(name="Grief Grief", bio="Grief.", next_free_slot_at=later)
+    make_specialist(name="Ada Lovel", bio="Grief.", next_free_slot_at=sooner)
+
+    assert names(find(q="grief")) == ["Ada Lovel", "Grief Grief"]

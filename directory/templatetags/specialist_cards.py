@@ -1,0 +1,18 @@
+"""Filters for the specialist card; the strings themselves are made in directory.cards."""
+
+from django import template
+
+from directory import cards
+from directory.models import Specialist
+
+register = template.Library()
+
+
+@register.filter
+def places(specialist: Specialist) -> str:
+    return cards.places(specialist)
+
+
+@register.filter
+def next_free(specialist: Specialist) -> str:
+    return cards.next_free(specialist)

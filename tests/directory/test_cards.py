@@ -1,0 +1,46 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from directory import cards
+from directory.models import Specialist
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_card_says_how_the_specialist_sees_clients():
+    assert cards.places(Specialist(offers_online=True, offers_in_person=False)) == "Online"
+    assert (
+        cards.places(Specialist(offers_online=True, offers_in_person=True, city="Lyon"))
+        == "Online · In person (Lyon)"
+    )
+    assert cards.places(Specialist(offers_online=False, offers_in_person=True)) == "In person"
+
+
+def test_the_next_free_time_is_shown_in_the_specialists_zone():
+    moment = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+
+    assert (
+        cards.next_free(Specialist(next_free_slot_at=moment, time_zone="America/Toronto"))
+        == "Tue 24 Nov, 10:00"
+    )
+    assert cards.next_free(Specialist(next_free_slot_at=None, time_zone="UTC")) == ""
+
+
+def test_an_unknown_zone_hides_the_time_rather_than_failing():
+    moment = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+
+    assert cards.next_free(Specialist(next_free_slot_at=moment, time_zone="Mars/Olympus")) == ""
+    assert cards.next_free(Specialist(next_free_slot_at=moment, time_zone="../etc")) == ""
+
+
+def test_a_card_shows_its_first_three_specialties_by_name(make_specialist, taxonomy):
+    specialist = make_specialist(
+        specialties=[taxonomy["trauma"], taxonomy["grief"], taxonomy["anxiety"]]
+    )
+    other = make_specialist()
+
+    cards.with_specialties([specialist, other])
+
+    assert [tag.name for tag in specialist.card_specialties] == ["Anxiety", "Grief", "Trauma"]
+    assert other.card_specialties == []
