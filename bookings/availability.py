@@ -209,8 +209,12 @@ def slots(
     latest_end: list[datetime] = []
     for _busy_start, busy_end in busy:
         latest_end.append(max(busy_end, latest_end[-1]) if latest_end else busy_end)
-    first_day = earliest.astimezone(zone).date() - timedelta(days=1)
-    last_day = latest.astimezone(zone).date() + timedelta(days=1)
+    # Slots are first occurrences of wall times, which keep their order: those in range come
+    # from the local dates of its two ends and those between, and from the day after when
+    # the end falls in a repeated hour (which may reach back over midnight).
+    first_day = earliest.astimezone(zone).date()
+    local_latest = latest.astimezone(zone)
+    last_day = local_latest.date() + timedelta(days=local_latest.fold)
     found: list[Slot] = []
     day = first_day
     while day <= last_day:
@@ -355,12 +359,13 @@ def with_window(
 ) -> Calendar:
     """The same hours with the bookings that matter to slots in [starts, ends): one query.
 
-    The margin reaches past the buffer and over whole local days, which the daily cap counts
-    (a local day lasts up to 25 hours).
+    Those a slot there could touch with its buffer, and with a daily cap every booking of
+    the local days involved (a local day lasts up to 25 hours).
     """
+    rules = calendar.rules
     if ends is None:
-        ends = starts + calendar.rules.horizon
-    margin = calendar.rules.buffer + timedelta(days=2)
+        ends = starts + rules.horizon
+    margin = rules.buffer + (SLOT if rules.daily_cap is None else timedelta(days=2))
     busy = list(
         Consultation.objects.active()
         .filter(specialist=specialist, starts_at__lt=ends + margin, ends_at__gt=starts - margin)
