@@ -1,3 +1,4 @@
+from functools import cache
 from typing import ClassVar
 from zoneinfo import available_timezones
 
@@ -6,7 +7,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 TIME_ZONE_CHOICES = [(key, key.replace("_", " ")) for key in sorted(available_timezones())]
@@ -94,6 +95,18 @@ class Approach(Taxonomy):
 class Language(Taxonomy):
     class Meta(Taxonomy.Meta):
         pass
+
+
+PROFILE_SLUG_PLACEHOLDER = "0slug0"
+
+
+@cache
+def _profile_url_around_slug(script_prefix: str, urlconf: str | None) -> tuple[str, str]:
+    """The profile URL before and after the slug, reversed once per prefix and URLconf (the
+    cache key): a results page links two dozen profiles, and reverse() is not cheap."""
+    url = reverse("directory:profile", kwargs={"slug": PROFILE_SLUG_PLACEHOLDER})
+    before, _placeholder, after = url.partition(PROFILE_SLUG_PLACEHOLDER)
+    return before, after
 
 
 class SpecialistQuerySet(models.QuerySet["Specialist"]):
@@ -215,7 +228,8 @@ class Specialist(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("directory:profile", kwargs={"slug": self.slug})
+        before, after = _profile_url_around_slug(get_script_prefix(), get_urlconf())
+        return f"{before}{self.slug}{after}"
 
     @property
     def is_listed(self) -> bool:

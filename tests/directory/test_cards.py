@@ -44,3 +44,17 @@ def test_a_card_shows_its_first_three_specialties_by_name(make_specialist, taxon
 
     assert [tag.name for tag in specialist.card_specialties] == ["Anxiety", "Grief", "Trauma"]
     assert other.card_specialties == []
+
+
+def test_a_profile_link_is_the_reversed_url_under_any_script_prefix():
+    from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+    specialist = Specialist(slug="leanne-sawchuk")
+    assert specialist.get_absolute_url() == reverse(
+        "directory:profile", kwargs={"slug": "leanne-sawchuk"}
+    )
+    set_script_prefix("/firststep/")
+    try:
+        assert specialist.get_absolute_url() == "/firststep/specialists/leanne-sawchuk/"
+    finally:
+        clear_script_prefix()
