@@ -321,3 +321,19 @@ def test_past_the_rank_limit_matches_follow_the_directory_order(make_specialist,
     make_specialist(name="Ada Lovel", bio="Grief.", next_free_slot_at=sooner)
 
     assert names(find(q="grief")) == ["Ada Lovel", "Grief Grief"]
+
+
+def test_a_broad_search_is_counted_first_and_then_its_count_is_kept(
+    make_specialist, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(search, "CACHED_COUNT_ABOVE", 2)
+    for _ in range(3):
+        make_specialist()
+    options = search.load_options()
+    parsed = search.parse({"format": "online"})
+
+    # The count, the page, the featured cards, the specialties of the cards.
+    with django_assert_num_queries(4):
+        assert search.find(parsed, options=options, now=timezone.now()).count == 3
+    with django_assert_num_queries(3):
+        assert search.find(parsed, options=options, now=timezone.now()).count == 3
