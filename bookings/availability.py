@@ -11,15 +11,15 @@ import bisect
 import dataclasses
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import DateField, IntegerField, Value
+from django.db.models import Count, DateField, Exists, IntegerField, Subquery, Value
 from django.utils.translation import gettext as _
 
 from bookings.models import (
@@ -399,6 +399,59 @@ def offers(
     return any(slot.starts_at == starts_at for slot in found)
 
 
+def hours_calendar(*, specialist: Specialist, starts: datetime) -> Calendar:
+    """The specialist's zone, rules and hours from `starts` on, with no bookings read (none
+    covered): no query when the hours are cached."""
+    zone = zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+    hours = hours_for(
+        specialist=specialist, since=starts.astimezone(zone).date() - timedelta(days=1)
+    )
+    return Calendar(zone=zone, rules=hours.rules, weekly=hours.weekly, exceptions=hours.exceptions)
+
+
+def slot_checks(
+    calendar: Calendar, *, specialist: Specialist, starts_at: datetime
+) -> dict[str, Exists | Subquery]:
+    """Expressions to annotate onto another one-row read, for `offers_after_checks()`:
+    whether a booking is within the buffer of a slot at `starts_at`, and how many bookings
+    the slot's local day holds (only read under a daily cap)."""
+    rules, zone = calendar.rules, calendar.zone
+    active = Consultation.objects.active().filter(specialist=specialist)
+    checks: dict[str, Exists | Subquery] = {
+        "slot_clashes": Exists(
+            active.filter(
+                starts_at__lt=starts_at + SLOT + rules.buffer,
+                ends_at__gt=starts_at - rules.buffer,
+            )
+        )
+    }
+    if rules.daily_cap is not None:
+        day = starts_at.astimezone(zone).date()
+        checks["slot_day_bookings"] = Subquery(
+            active.filter(
+                starts_at__gte=datetime.combine(day, time(0), tzinfo=zone),
+                starts_at__lt=datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone),
+            )
+            .order_by()
+            .values("specialist")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+    return checks
+
+
+def offers_after_checks(
+    calendar: Calendar, *, starts_at: datetime, now: datetime, checked: Mapping[str, Any]
+) -> bool:
+    """What `offers()` answers, with the bookings seen through `slot_checks()` (pure)."""
+    if checked["slot_clashes"]:
+        return False
+    cap = calendar.rules.daily_cap
+    if cap is not None and (checked.get("slot_day_bookings") or 0) >= cap:
+        return False
+    return offers(dataclasses.replace(calendar, busy=()), starts_at=starts_at, now=now)
+
+
 def with_busy(
     calendar: Calendar,
     *,
@@ -603,7 +656,8 @@ def refresh_after_booking(
     still outside the notice window and none of those stays as it is. Otherwise the new
     one is no earlier than the stored one, and the search starts there.
     `specialist.next_free_slot_at` must be the stored value, read in this transaction;
-    `calendar` must be current, with the booking in it.
+    `calendar` must be current, with the booking in it, or cover no bookings (the search
+    then reads them a week at a time).
     """
     rules, zone = calendar.rules, calendar.zone
     current = specialist.next_free_slot_at

@@ -5,7 +5,7 @@ here give a clear message first. Every function raises BookingError with a messa
 is safe to show, and sends its e-mails only after the transaction commits.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
@@ -18,7 +18,6 @@ from bookings.models import Consultation
 from directory.models import Specialist, User
 
 MAX_UPCOMING_PER_CLIENT = 3
-DAY = timedelta(days=1)
 NOTE_MAX_LENGTH = 500
 
 
@@ -71,9 +70,13 @@ def book(
         raise BookingError(_("Please give a phone number for a phone consultation."))
     if len(note) > NOTE_MAX_LENGTH:
         raise BookingError(_("Please keep the note to 500 characters."))
+    # The specialist's hours and rules: from the cache, outside the round trip below.
+    calendar = availability.hours_calendar(specialist=specialist, starts=now)
     # One round trip: lock the client's row (so that one client's bookings queue and the
-    # limit below cannot be raced past), read what the rules need about them, and the
-    # specialist's stored next free slot as it is now.
+    # limit below cannot be raced past), read what the rules need about them, the
+    # specialist's stored next free slot as it is now, and the bookings around the slot
+    # (inside this transaction: IMMEDIATE on SQLite, so writers queue).
+    checks = availability.slot_checks(calendar, specialist=specialist, starts_at=starts_at)
     facts = (
         User.objects.select_for_update(of=("self",))
         .filter(pk=client.pk)
@@ -97,8 +100,9 @@ def book(
             next_free_slot_at=Subquery(
                 Specialist.objects.filter(pk=specialist.pk).values("next_free_slot_at")
             ),
+            **checks,
         )
-        .values("verified", "with_specialist", "upcoming", "next_free_slot_at")
+        .values("verified", "with_specialist", "upcoming", "next_free_slot_at", *checks)
         .get()
     )
     specialist.next_free_slot_at = facts["next_free_slot_at"]
@@ -112,13 +116,7 @@ def book(
         )
     if starts_at <= now:
         raise BookingError(_("That time has already passed. Please pick another."))
-    # The overlap check: read inside this transaction (IMMEDIATE on SQLite, so writers queue).
-    # Only the bookings around the slot matter to it: the buffer, the daily cap of its local
-    # day, and the day after it, where the next free slot usually is when this was that one.
-    calendar = availability.load_calendar(
-        specialist=specialist, starts=max(starts_at - DAY, now), ends=starts_at + DAY
-    )
-    if not availability.offers(calendar, starts_at=starts_at, now=now):
+    if not availability.offers_after_checks(calendar, starts_at=starts_at, now=now, checked=facts):
         raise BookingError(_("That time is no longer available. Please pick another."))
     # No savepoint: a refused insert ends the whole booking, and the BookingError raised
     # below rolls the transaction back as it leaves this function.
@@ -137,12 +135,7 @@ def book(
         raise _integrity_message(error) from None
     reminders.schedule_for(consultation=consultation, now=now)
     availability.refresh_after_booking(
-        specialist=specialist,
-        now=now,
-        booked=starts_at,
-        calendar=availability.with_busy(
-            calendar, add=(consultation.starts_at, consultation.ends_at)
-        ),
+        specialist=specialist, now=now, booked=starts_at, calendar=calendar
     )
     tasks.send_booking_confirmation.delay_on_commit(consultation.pk)  # type: ignore[attr-defined]
     return consultation

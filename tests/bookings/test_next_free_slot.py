@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookings import availability, booking
+from bookings.booking import BookingError
 from bookings.models import BookingSettings
 from tests.bookings.conftest import open_hours
 from tests.factories import SpecialistFactory, UserFactory
@@ -182,3 +183,31 @@ def test_after_any_sequence_of_bookings_the_stored_value_is_the_earliest_free_sl
         pick = free[min(len(free) - 1, chooser.choice([0, 0, 1, 2, 3, len(free) // 2]))]
         _book(specialist, pick.starts_at, now)
         assert _stored(specialist) == _from_scratch(specialist, now)
+
+
+def test_a_slot_within_the_buffer_of_a_booking_is_refused_and_one_past_it_is_not():
+    now = _now()
+    specialist = _specialist(buffer=10)
+    first = availability.refresh_next_free_slot(specialist=specialist, now=now)
+    assert first is not None
+    _book(specialist, first, now)
+
+    for too_close in (first + timedelta(minutes=30), first - timedelta(minutes=30)):
+        with pytest.raises(BookingError, match="no longer available"):
+            _book(specialist, too_close, now)
+    _book(specialist, first + timedelta(minutes=60), now)
+
+
+def test_a_local_day_that_reached_its_daily_cap_refuses_more_bookings():
+    now = _now()
+    specialist = _specialist(cap=1, zone="Asia/Kolkata")  # a local day is not a UTC day
+    zone = availability.zone_or_none(specialist.time_zone)
+    free = _slots(specialist, now, days=4)
+    day = free[0].starts_at.astimezone(zone).date()
+    same_day = [s.starts_at for s in free if s.starts_at.astimezone(zone).date() == day]
+    next_day = [s.starts_at for s in free if s.starts_at.astimezone(zone).date() > day]
+    _book(specialist, same_day[0], now)
+
+    with pytest.raises(BookingError, match="no longer available"):
+        _book(specialist, same_day[-1], now)
+    _book(specialist, next_day[0], now)
