@@ -8,7 +8,7 @@ data it makes is its own (e-mail addresses @bench-bookings.example) and is repla
 import itertools
 import statistics
 import time as clock
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -76,13 +76,19 @@ def _slots_figures(ctx: Context) -> None:
         ends=time(14),
     )
     offsets = (1, 2, 3, 5, 7, 8, 9, 10, 11, 12)  # day 4 is the day off
+    # The first free slot from each offset on: a day's window can be empty late in the
+    # specialist's day when the next day is the day off, so look on to the next free one.
+    free = availability.slots_for(
+        specialist=specialist, now=now, starts=now, ends=now + timedelta(days=14)
+    )
+    taken: set[datetime] = set()
     for offset, client in zip(offsets, _clients(len(offsets), "slots-client"), strict=True):
-        slot = availability.slots_for(
-            specialist=specialist,
-            now=now,
-            starts=now + timedelta(days=offset),
-            ends=now + timedelta(days=offset + 1),
-        )[0]
+        slot = next(
+            s
+            for s in free
+            if s.starts_at >= now + timedelta(days=offset) and s.starts_at not in taken
+        )
+        taken.add(slot.starts_at)
         Consultation.objects.create(
             specialist=specialist, client=client, starts_at=slot.starts_at, ends_at=slot.ends_at
         )
