@@ -204,7 +204,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 # X-Forwarded-For is ignored unless this many proxies in front of the site are ours.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
-USERSESSIONS_TRACK_ACTIVITY = True
+# Sessions are recorded at log-in; tracking every request would add a write to each page.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # E-mail: SMTP when EMAIL_HOST is set, otherwise one readable .eml file per message.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
