@@ -1,9 +1,11 @@
+import threading
 from datetime import time, timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from bookings import availability
+from bookings import availability, booking
 from bookings.models import WeeklyHours
 from tests.factories import SpecialistFactory, UserFactory
 
@@ -23,6 +25,43 @@ def free_slot(specialist, *, after=timedelta(days=2), index=0):
         specialist=specialist, now=now, starts=now + after, ends=now + after + timedelta(days=7)
     )
     return found[index]
+
+
+def race(*, specialist, starts_at, clients) -> list[str]:
+    """Every client books `starts_at` at the same moment, each on its own connection.
+
+    How each attempt ended: "booked", "refused: <message>" or "error: <exception>".
+    """
+    barrier = threading.Barrier(len(clients))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def attempt(client) -> None:
+        barrier.wait()
+        try:
+            booking.book(
+                client=client,
+                specialist=specialist,
+                starts_at=starts_at,
+                mode="video",
+                now=timezone.now(),
+            )
+            outcome = "booked"
+        except booking.BookingError as error:
+            outcome = f"refused: {error}"
+        except Exception as error:
+            outcome = f"error: {type(error).__name__}: {error}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=attempt, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ database is in memory) and prints one JSON line: how each attempt ended.
 import json
 import os
 import sys
-import threading
 from collections import Counter
 
 os.environ.pop("DATABASE_URL", None)
@@ -21,15 +20,13 @@ from datetime import timedelta  # noqa: E402
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 ATTEMPTS = int(sys.argv[1]) if len(sys.argv) > 1 else 50
 
 
 def main() -> None:
-    from bookings import booking
     from bookings.models import Consultation
-    from tests.bookings.conftest import free_slot, open_hours
+    from tests.bookings.conftest import free_slot, open_hours, race
     from tests.factories import SpecialistFactory, UserFactory
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -37,35 +34,7 @@ def main() -> None:
     open_hours(specialist)
     clients = [UserFactory() for _ in range(ATTEMPTS)]
     slot = free_slot(specialist, after=timedelta(days=2))
-    barrier = threading.Barrier(ATTEMPTS)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def attempt(client) -> None:  # type: ignore[no-untyped-def]
-        barrier.wait()
-        try:
-            booking.book(
-                client=client,
-                specialist=specialist,
-                starts_at=slot.starts_at,
-                mode="video",
-                now=timezone.now(),
-            )
-            outcome = "booked"
-        except booking.BookingError as error:
-            outcome = f"refused: {error}"
-        except Exception as error:
-            outcome = f"error: {type(error).__name__}: {error}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=attempt, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(specialist=specialist, starts_at=slot.starts_at, clients=clients)
     print(
         json.dumps(
             {

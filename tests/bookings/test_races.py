@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -13,9 +12,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from bookings import booking
 from bookings.models import Consultation
-from tests.bookings.conftest import free_slot, open_hours
+from tests.bookings.conftest import free_slot, open_hours, race
 from tests.factories import SpecialistFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,35 +56,7 @@ def test_fifty_concurrent_attempts_on_postgresql_give_one_consultation_and_49_cl
     open_hours(specialist)
     clients = [UserFactory() for _ in range(50)]
     slot = free_slot(specialist, after=timedelta(days=2))
-    barrier = threading.Barrier(len(clients))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def attempt(client):
-        barrier.wait()
-        try:
-            booking.book(
-                client=client,
-                specialist=specialist,
-                starts_at=slot.starts_at,
-                mode="video",
-                now=timezone.now(),
-            )
-            outcome = "booked"
-        except booking.BookingError as error:
-            outcome = f"refused: {error}"
-        except Exception as error:
-            outcome = f"error: {type(error).__name__}: {error}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=attempt, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(specialist=specialist, starts_at=slot.starts_at, clients=clients)
 
     counted = Counter(outcomes)
     assert counted.pop("booked") == 1, counted
