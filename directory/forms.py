@@ -4,7 +4,7 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from directory import photos
+from directory import photos, profiles
 from directory.models import Specialist, User
 
 
@@ -67,33 +67,15 @@ class ProfileForm(forms.ModelForm):
         help_text=_("Shared with clients only in their booking confirmation."),
     )
 
-    field_order = ["name", "photo_upload", "titles"]
+    # The lists follow the licensing facts; everything else keeps the model's order.
+    field_order = [
+        "name", "photo_upload", "titles", "license_number", "license_body", "years_experience",
+        *profiles.RELATED_FIELDS,
+    ]  # fmt: skip
 
     class Meta:
         model = Specialist
-        fields = [
-            "name",
-            "titles",
-            "license_number",
-            "license_body",
-            "years_experience",
-            "specialties",
-            "approaches",
-            "languages",
-            "offers_online",
-            "offers_in_person",
-            "city",
-            "region",
-            "country",
-            "time_zone",
-            "fees",
-            "education",
-            "intro",
-            "bio",
-            "offers_free_consultation",
-            "video_url",
-            "meeting_link",
-        ]
+        fields = [*profiles.EDITABLE_FIELDS, *profiles.RELATED_FIELDS]
         widgets = {
             "specialties": forms.CheckboxSelectMultiple,
             "approaches": forms.CheckboxSelectMultiple,
