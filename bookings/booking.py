@@ -2,7 +2,7 @@
 
 The database is the real guard against double booking (see bookings.models); the checks
 here give a clear message first. Every function raises BookingError with a message that
-is safe to show, and sends its e-mails only after the transaction commits.
+is safe to show, and writes the e-mails of its change as notices in the same transaction.
 """
 
 from datetime import datetime
@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from bookings import availability, reminders, tasks
+from bookings import availability, notices, reminders
 from bookings.availability import SLOT
-from bookings.models import Consultation
+from bookings.models import Consultation, Notice
 from directory.models import Specialist, User
 
 MAX_UPCOMING_PER_CLIENT = 3
@@ -137,7 +137,7 @@ def book(
     availability.refresh_after_booking(
         specialist=specialist, now=now, booked=starts_at, calendar=calendar
     )
-    tasks.send_booking_confirmation.delay_on_commit(consultation.pk)  # type: ignore[attr-defined]
+    notices.queue(consultation=consultation, kind=Notice.Kind.BOOKED, now=now)
     return consultation
 
 
@@ -173,7 +173,7 @@ def cancel(
     locked.save()
     reminders.void(consultation=locked)
     availability.refresh_next_free_slot(specialist=locked.specialist, now=now)
-    tasks.send_cancellation_notice.delay_on_commit(locked.pk)  # type: ignore[attr-defined]
+    notices.queue(consultation=locked, kind=Notice.Kind.CANCELLED, by=party, now=now)
     return locked
 
 
@@ -217,7 +217,7 @@ def reschedule(
             calendar, add=(locked.starts_at, locked.ends_at), remove=current
         ),
     )
-    tasks.send_reschedule_notice.delay_on_commit(locked.pk, party)  # type: ignore[attr-defined]
+    notices.queue(consultation=locked, kind=Notice.Kind.RESCHEDULED, by=party, now=now)
     return locked
 
 

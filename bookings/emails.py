@@ -17,7 +17,7 @@ from django.utils.html import escape
 
 from bookings import calendar
 from bookings.availability import zone_or_none
-from bookings.models import BookingSettings, Consultation, Reminder
+from bookings.models import BookingSettings, Consultation, Notice, Reminder
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 REMINDER_HEADER = "X-First-Step-Reminder"
@@ -97,34 +97,26 @@ def _with_invite(
     return message
 
 
-def _both(name: str, consultation_id: int, **extra: object) -> int:
-    consultation, booking_settings = _load(consultation_id)
+NOTICE_TEMPLATES: dict[str, str] = {
+    Notice.Kind.BOOKED: "booking_confirmed",
+    Notice.Kind.CANCELLED: "consultation_cancelled",
+    Notice.Kind.RESCHEDULED: "consultation_rescheduled",
+}
+
+
+def notice(*, notice: Notice) -> list[EmailMultiAlternatives]:
+    """Both sides' copies of a notice (built, not sent), each with an .ics invitation that
+    adds, updates or removes the calendar event; they show the consultation as it is now."""
+    consultation, booking_settings = _load(notice.consultation_id)
     messages = []
     for party, address in (
         (Consultation.Party.CLIENT, consultation.client.email),
         (Consultation.Party.SPECIALIST, consultation.specialist.owner.email),
     ):
-        context = {**_context(consultation, booking_settings, party=party), **extra}
-        message = _message(name, to=address, context=context)
+        context = {**_context(consultation, booking_settings, party=party), "by": notice.by}
+        message = _message(NOTICE_TEMPLATES[notice.kind], to=address, context=context)
         messages.append(_with_invite(message, consultation, booking_settings))
-    for message in messages:
-        message.send()
-    return len(messages)
-
-
-def send_booking_confirmation(*, consultation_id: int) -> int:
-    """Both sides get the details and an .ics invitation."""
-    return _both("booking_confirmed", consultation_id)
-
-
-def send_cancellation_notice(*, consultation_id: int) -> int:
-    """Both sides learn of the cancellation; calendars drop the event."""
-    return _both("consultation_cancelled", consultation_id)
-
-
-def send_reschedule_notice(*, consultation_id: int, by: str) -> int:
-    """Both sides get the new time and an updated invitation."""
-    return _both("consultation_rescheduled", consultation_id, by=by)
+    return messages
 
 
 MARK = "\x1e"  # never typed by anyone, and left alone by HTML escaping

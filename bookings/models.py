@@ -260,3 +260,33 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} reminder #{self.pk}"
+
+
+class Notice(models.Model):
+    """An e-mail to both sides about a change (booked, cancelled, moved): the outbox.
+
+    Written in the change's own transaction and sent by a sweep every few seconds, so a
+    booking never waits on the broker and no notice is lost while the broker is down.
+    """
+
+    class Kind(models.TextChoices):
+        BOOKED = "booked", _("Booking confirmation")
+        CANCELLED = "cancelled", _("Cancellation notice")
+        RESCHEDULED = "rescheduled", _("New time notice")
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Who made the change, so that each side reads "you moved it" or "they moved it".
+    by = models.CharField(max_length=20, choices=Consultation.Party.choices, blank=True)
+    created_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(sent_at=None), name="notice_unsent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} notice #{self.pk}"

@@ -6,7 +6,7 @@ from typing import Any
 from celery import shared_task
 from django.utils import timezone
 
-from bookings import availability, emails, reminders
+from bookings import availability, notices, reminders
 
 TRANSIENT = (SMTPException, ConnectionError, TimeoutError)
 # Retries wait at most two minutes: on Redis a longer countdown risks redelivery.
@@ -18,19 +18,11 @@ RETRY: dict[str, Any] = {
 }
 
 
-@shared_task(name="bookings.send_booking_confirmation", **RETRY)
-def send_booking_confirmation(consultation_id: int) -> None:
-    emails.send_booking_confirmation(consultation_id=consultation_id)
-
-
-@shared_task(name="bookings.send_cancellation_notice", **RETRY)
-def send_cancellation_notice(consultation_id: int) -> None:
-    emails.send_cancellation_notice(consultation_id=consultation_id)
-
-
-@shared_task(name="bookings.send_reschedule_notice", **RETRY)
-def send_reschedule_notice(consultation_id: int, by: str) -> None:
-    emails.send_reschedule_notice(consultation_id=consultation_id, by=by)
+@shared_task(name="bookings.send_notices")
+def send_notices() -> int:
+    """Every few seconds: the booked, cancelled and moved e-mails waiting in the outbox.
+    No retry: what fails is released and the next run, seconds later, takes it again."""
+    return notices.send_pending(now=timezone.now())
 
 
 @shared_task(name="bookings.sweep_due_reminders")

@@ -152,6 +152,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE["bookings-send-notices"] = {
+    "task": "bookings.send_notices",
+    "schedule": 5.0,  # booked, cancelled and moved e-mails wait in the database (an outbox)
+}
 CELERY_BEAT_SCHEDULE["bookings-sweep-due-reminders"] = {
     "task": "bookings.sweep_due_reminders",
     "schedule": 60.0,  # reminders are rows; the sweep hands what is due to workers

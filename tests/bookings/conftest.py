@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from bookings import availability, booking
+from bookings import availability, booking, notices
 from bookings.models import WeeklyHours
 from tests.factories import SpecialistFactory, UserFactory
 
@@ -17,6 +17,11 @@ def open_hours(specialist, *, starts=time(9), ends=time(17), weekdays=range(7)):
         WeeklyHours(specialist=specialist, weekday=day, starts=starts, ends=ends)
         for day in weekdays
     )
+
+
+def deliver_notices() -> int:
+    """What the notice sweep sends now (beat runs it every few seconds)."""
+    return notices.send_pending(now=timezone.now())
 
 
 def free_slot(specialist, *, after=timedelta(days=2), index=0):

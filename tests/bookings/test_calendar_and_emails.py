@@ -3,9 +3,9 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
-from bookings import booking, calendar, emails
+from bookings import booking, calendar
 from bookings.models import BookingSettings, Consultation
-from tests.bookings.conftest import free_slot
+from tests.bookings.conftest import deliver_notices, free_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,8 @@ def test_a_cancelled_consultation_sends_a_cancel_with_a_higher_sequence(consulta
 
 
 def test_both_sides_hear_of_a_cancel_and_the_other_side_reads_the_reason(consultation):
+    deliver_notices()
+    mail.outbox.clear()
     booking.cancel(
         consultation=consultation,
         by=consultation.specialist.owner,
@@ -68,7 +70,7 @@ def test_both_sides_hear_of_a_cancel_and_the_other_side_reads_the_reason(consult
         now=timezone.now(),
     )
 
-    emails.send_cancellation_notice(consultation_id=consultation.pk)
+    assert deliver_notices() == 1
 
     to_client = next(m for m in mail.outbox if m.to == [consultation.client.email])
     assert "had to cancel" in to_client.body
@@ -78,6 +80,8 @@ def test_both_sides_hear_of_a_cancel_and_the_other_side_reads_the_reason(consult
 
 
 def test_the_reschedule_notice_tells_the_other_side_the_new_time(consultation):
+    deliver_notices()
+    mail.outbox.clear()
     new = free_slot(consultation.specialist, index=6)
     booking.reschedule(
         consultation=consultation,
@@ -86,7 +90,7 @@ def test_the_reschedule_notice_tells_the_other_side_the_new_time(consultation):
         now=timezone.now(),
     )
 
-    emails.send_reschedule_notice(consultation_id=consultation.pk, by="client")
+    assert deliver_notices() == 1
 
     to_specialist = next(m for m in mail.outbox if m.to == [consultation.specialist.owner.email])
     local = new.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("America/Toronto"))
