@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
+# npm writes this file on every install: it is newer than the lock when node_modules is current.
+NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: run serve test check bench install browser clean-var
 
@@ -12,7 +14,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP)
+# axe-core, for the accessibility browser tests, pinned in package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(STAMP) $(NODE_STAMP)
 
 # Debian's Chromium drives the browser tests (browser builds cannot be downloaded here).
 browser:
@@ -38,7 +45,7 @@ serve: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start web worker beat
 
-test: $(STAMP) browser
+test: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m pytest
 
 check: $(STAMP)
