@@ -11,15 +11,15 @@ import bisect
 import dataclasses
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Exists, IntegerField, Subquery, Value
+from django.db.models import DateField, IntegerField, Value
 from django.utils.translation import gettext as _
 
 from bookings.models import (
@@ -409,45 +409,38 @@ def hours_calendar(*, specialist: Specialist, starts: datetime) -> Calendar:
     return Calendar(zone=zone, rules=hours.rules, weekly=hours.weekly, exceptions=hours.exceptions)
 
 
-def slot_checks(
-    calendar: Calendar, *, specialist: Specialist, starts_at: datetime
-) -> dict[str, Exists | Subquery]:
-    """Expressions to annotate onto another one-row read, for `offers_after_checks()`:
-    whether a booking is within the buffer of a slot at `starts_at`, and how many bookings
-    the slot's local day holds (only read under a daily cap)."""
-    rules, zone = calendar.rules, calendar.zone
-    active = Consultation.objects.active().filter(specialist=specialist)
-    checks: dict[str, Exists | Subquery] = {
-        "slot_clashes": Exists(
-            active.filter(
-                starts_at__lt=starts_at + SLOT + rules.buffer,
-                ends_at__gt=starts_at - rules.buffer,
-            )
-        )
-    }
-    if rules.daily_cap is not None:
-        day = starts_at.astimezone(zone).date()
-        checks["slot_day_bookings"] = Subquery(
-            active.filter(
-                starts_at__gte=datetime.combine(day, time(0), tzinfo=zone),
-                starts_at__lt=datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone),
-            )
-            .order_by()
-            .values("specialist")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-    return checks
+@dataclasses.dataclass(frozen=True)
+class SlotWindow:
+    """The moments the bookings around a slot are read between (see `offers_after_checks`):
+    any booking inside [clash_from, clash_until) is within the buffer of the slot, and
+    [day_from, day_until) is the slot's local day, for the daily cap."""
+
+    clash_from: datetime
+    clash_until: datetime
+    day_from: datetime
+    day_until: datetime
+
+
+def slot_window(calendar: Calendar, *, starts_at: datetime) -> SlotWindow:
+    buffer, zone = calendar.rules.buffer, calendar.zone
+    day = starts_at.astimezone(zone).date()
+    return SlotWindow(
+        clash_from=starts_at - buffer,
+        clash_until=starts_at + SLOT + buffer,
+        day_from=datetime.combine(day, time(0), tzinfo=zone),
+        day_until=datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone),
+    )
 
 
 def offers_after_checks(
-    calendar: Calendar, *, starts_at: datetime, now: datetime, checked: Mapping[str, Any]
+    calendar: Calendar, *, starts_at: datetime, now: datetime, clashes: bool, day_bookings: int
 ) -> bool:
-    """What `offers()` answers, with the bookings seen through `slot_checks()` (pure)."""
-    if checked["slot_clashes"]:
+    """What `offers()` answers, given whether a booking lies in the slot's window and how
+    many bookings its local day holds (pure)."""
+    if clashes:
         return False
     cap = calendar.rules.daily_cap
-    if cap is not None and (checked.get("slot_day_bookings") or 0) >= cap:
+    if cap is not None and day_bookings >= cap:
         return False
     return offers(dataclasses.replace(calendar, busy=()), starts_at=starts_at, now=now)
 

@@ -5,11 +5,11 @@ here give a clear message first. Every function raises BookingError with a messa
 is safe to show, and writes the e-mails of its change as notices in the same transaction.
 """
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from allauth.account.models import EmailAddress
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from bookings import availability, notices, reminders
@@ -44,6 +44,79 @@ def _integrity_message(error: IntegrityError) -> BookingError:
     return _taken()
 
 
+@dataclass(frozen=True)
+class _Facts:
+    verified: bool
+    with_specialist: bool
+    upcoming: int
+    next_free_slot_at: datetime | None
+    slot_clashes: bool
+    slot_day_bookings: int
+
+
+# Written out because it runs on every booking, and the ORM takes longer to build it than
+# the database takes to answer. "cancelled" and "confirmed" are Consultation.Status values.
+_FACTS_SQL = f"""
+SELECT
+    EXISTS (SELECT 1 FROM {EmailAddress._meta.db_table} e
+            WHERE e.user_id = u.id AND e.verified AND UPPER(e.email) = UPPER(%(email)s)),
+    EXISTS (SELECT 1 FROM {Consultation._meta.db_table} c
+            WHERE c.client_id = u.id AND c.specialist_id = %(specialist)s
+              AND c.status <> 'cancelled'),
+    (SELECT COUNT(*) FROM {Consultation._meta.db_table} c
+            WHERE c.client_id = u.id AND c.status = 'confirmed' AND c.ends_at > %(now)s),
+    (SELECT s.next_free_slot_at FROM {Specialist._meta.db_table} s
+            WHERE s.id = %(specialist)s),
+    EXISTS (SELECT 1 FROM {Consultation._meta.db_table} c
+            WHERE c.specialist_id = %(specialist)s AND c.status <> 'cancelled'
+              AND c.starts_at < %(clash_until)s AND c.ends_at > %(clash_from)s),
+    (SELECT COUNT(*) FROM {Consultation._meta.db_table} c
+            WHERE c.specialist_id = %(specialist)s AND c.status <> 'cancelled'
+              AND c.starts_at >= %(day_from)s AND c.starts_at < %(day_until)s)
+FROM {User._meta.db_table} u
+WHERE u.id = %(client)s
+"""  # noqa: S608 (table names only; every value is a parameter)
+
+
+def _facts(
+    *, client: User, specialist: Specialist, window: availability.SlotWindow, now: datetime
+) -> _Facts:
+    """One round trip for every rule: lock the client's row (so that one client's bookings
+    queue and the limit cannot be raced past), then read what the rules need about them,
+    the specialist's stored next free slot as it is now and the bookings around the slot
+    (inside this transaction: IMMEDIATE on SQLite, so writers queue)."""
+    moment = connection.ops.adapt_datetimefield_value
+    sql = _FACTS_SQL + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "client": client.pk,
+                "email": client.email,
+                "specialist": specialist.pk,
+                "now": moment(now),
+                "clash_from": moment(window.clash_from),
+                "clash_until": moment(window.clash_until),
+                "day_from": moment(window.day_from),
+                "day_until": moment(window.day_until),
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise BookingError(_("Please log in again to book."))
+    verified, with_specialist, upcoming, next_free, clashes, day_bookings = row
+    if next_free is not None and next_free.tzinfo is None:  # SQLite: naive, in UTC
+        next_free = next_free.replace(tzinfo=UTC)
+    return _Facts(
+        verified=bool(verified),
+        with_specialist=bool(with_specialist),
+        upcoming=upcoming,
+        next_free_slot_at=next_free,
+        slot_clashes=bool(clashes),
+        slot_day_bookings=day_bookings,
+    )
+
+
 @transaction.atomic
 def book(
     *,
@@ -72,51 +145,26 @@ def book(
         raise BookingError(_("Please keep the note to 500 characters."))
     # The specialist's hours and rules: from the cache, outside the round trip below.
     calendar = availability.hours_calendar(specialist=specialist, starts=now)
-    # One round trip: lock the client's row (so that one client's bookings queue and the
-    # limit below cannot be raced past), read what the rules need about them, the
-    # specialist's stored next free slot as it is now, and the bookings around the slot
-    # (inside this transaction: IMMEDIATE on SQLite, so writers queue).
-    checks = availability.slot_checks(calendar, specialist=specialist, starts_at=starts_at)
-    facts = (
-        User.objects.select_for_update(of=("self",))
-        .filter(pk=client.pk)
-        .annotate(
-            verified=Exists(
-                EmailAddress.objects.filter(
-                    user=OuterRef("pk"), email__iexact=client.email, verified=True
-                )
-            ),
-            with_specialist=Exists(
-                Consultation.objects.active().filter(client=OuterRef("pk"), specialist=specialist)
-            ),
-            upcoming=Subquery(
-                Consultation.objects.upcoming(now=now)
-                .filter(client=OuterRef("pk"))
-                .order_by()
-                .values("client")
-                .annotate(count=Count("pk"))
-                .values("count")
-            ),
-            next_free_slot_at=Subquery(
-                Specialist.objects.filter(pk=specialist.pk).values("next_free_slot_at")
-            ),
-            **checks,
-        )
-        .values("verified", "with_specialist", "upcoming", "next_free_slot_at", *checks)
-        .get()
-    )
-    specialist.next_free_slot_at = facts["next_free_slot_at"]
-    if not facts["verified"]:
+    window = availability.slot_window(calendar, starts_at=starts_at)
+    facts = _facts(client=client, specialist=specialist, window=window, now=now)
+    specialist.next_free_slot_at = facts.next_free_slot_at
+    if not facts.verified:
         raise BookingError(_("Please verify your e-mail address before booking."))
-    if facts["with_specialist"]:
+    if facts.with_specialist:
         raise BookingError(_("You already have a free consultation with this specialist."))
-    if (facts["upcoming"] or 0) >= MAX_UPCOMING_PER_CLIENT:
+    if facts.upcoming >= MAX_UPCOMING_PER_CLIENT:
         raise BookingError(
             _("You can have at most three upcoming free consultations. Cancel one to book another.")
         )
     if starts_at <= now:
         raise BookingError(_("That time has already passed. Please pick another."))
-    if not availability.offers_after_checks(calendar, starts_at=starts_at, now=now, checked=facts):
+    if not availability.offers_after_checks(
+        calendar,
+        starts_at=starts_at,
+        now=now,
+        clashes=facts.slot_clashes,
+        day_bookings=facts.slot_day_bookings,
+    ):
         raise BookingError(_("That time is no longer available. Please pick another."))
     # No savepoint: a refused insert ends the whole booking, and the BookingError raised
     # below rolls the transaction back as it leaves this function.
