@@ -117,12 +117,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, when set, is the Celery broker and the cache (rate limits need a shared cache).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# While Redis is down the site works from the database: a cache read misses, a write is
+# dropped (and logged), and nobody waits more than a second.
+REDIS_CACHE_OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "firststep"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
