@@ -1,10 +1,25 @@
 import os
+from typing import Any
 
 from celery import Celery
+from celery.contrib.django.task import DjangoTask
+from django.db import transaction
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("firststep")
+
+class Task(DjangoTask):
+    def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """Publish after the commit; with the broker down, log the failure instead of
+        failing a request whose work is already saved."""
+
+        def publish() -> None:  # a named function: Django logs a failure by its name
+            self.delay(*args, **kwargs)
+
+        transaction.on_commit(publish, robust=True)
+
+
+app = Celery("firststep", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

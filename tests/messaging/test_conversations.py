@@ -1,6 +1,8 @@
 import pytest
+from kombu.exceptions import OperationalError
 
 from messaging import contact, conversations
+from messaging import tasks as messaging_tasks
 from messaging.models import ContactMessage, Message, Thread
 from tests.factories import SpecialistFactory, UserFactory
 
@@ -170,3 +172,21 @@ def test_a_held_first_message_does_not_reach_the_specialists_inbox(client):
     assert message.thread.get_absolute_url() not in client.get("/inbox/").content.decode()
     client.force_login(message.sender)
     assert message.thread.get_absolute_url() in client.get("/inbox/").content.decode()
+
+
+def test_with_the_broker_down_the_contact_form_still_saves_and_answers(
+    client, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(messaging_tasks.send_contact_message, "delay", broker_down)
+    client.force_login(UserFactory())
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post("/contact/", {"subject": "general", "body": "How do refunds work?"})
+
+    assert response.status_code == 302
+    assert len(callbacks) == 1
+    assert ContactMessage.objects.count() == 1
+    assert "Error calling" in caplog.text
