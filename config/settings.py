@@ -177,6 +177,14 @@ CELERY_BEAT_SCHEDULE["content-relink-all-nightly"] = {
     "task": "content.recompute_all_links",
     "schedule": crontab(hour=3, minute=15),
 }
+CELERY_BEAT_SCHEDULE["messaging-purge-old-messages"] = {
+    "task": "messaging.purge_old_messages",
+    "schedule": crontab(hour=3, minute=45),
+}
+# Messages between clients and specialists are deleted this many days after they were sent.
+MESSAGING_RETENTION_DAYS = int(os.environ.get("MESSAGING_RETENTION_DAYS", "365"))
+if MESSAGING_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("MESSAGING_RETENTION_DAYS must be at least 1.")
 
 AUTH_USER_MODEL = "directory.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,6 +1,7 @@
 """Background work for messaging: each task takes an id and calls one domain function."""
 
 from celery import shared_task
+from django.utils import timezone
 
 TRANSIENT = (ConnectionError, TimeoutError)
 
@@ -24,3 +25,11 @@ def send_contact_message(contact_id: int) -> bool:
     from messaging import contact
 
     return contact.email_staff(contact_id=contact_id)
+
+
+@shared_task(name="messaging.purge_old_messages")
+def purge_old_messages() -> int:
+    """Daily (beat): delete messages past the retention period."""
+    from messaging import retention
+
+    return retention.purge_old_messages(now=timezone.now())
