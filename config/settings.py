@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "bookings",
     "content",
     "messaging",
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("", include("directory.urls")),
+    path("", include("privacy.urls")),
     path("", include((directory_urls.directory_patterns, "directory"))),
     path("", include("bookings.urls")),
     path("", include("content.urls")),

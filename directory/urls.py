@@ -6,7 +6,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("crisis-support/", views.crisis, name="crisis"),
     path("account/", views.account, name="account"),
-    path("account/delete/", views.account_delete, name="account_delete"),
 ]
 
 directory_patterns = [

@@ -3,7 +3,6 @@ from urllib.parse import urljoin
 from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from directory import accounts, profiles, promotions, search, sections, sharing
+from directory import profiles, promotions, search, sections, sharing
 from directory.access import CREATE_PROFILE, AuthenticatedHttpRequest, login_prompt_required
-from directory.forms import DeleteAccountForm, ProfileForm
+from directory.forms import ProfileForm
 from directory.models import Specialist
 
 
@@ -45,21 +44,6 @@ def crisis(request: HttpRequest) -> HttpResponse:
 @require_safe
 def account(request: HttpRequest) -> HttpResponse:
     return render(request, "account/overview.html")
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        if form.is_valid():
-            accounts.delete_account(user=request.user)
-            logout(request)
-            messages.success(request, _("Your account has been deleted."))
-            return redirect("home")
-        return render(request, "account/delete.html", {"form": form}, status=400)
-    return render(request, "account/delete.html", {"form": form})
 
 
 @require_safe

@@ -132,7 +132,7 @@ class TestDeleteAccount:
 
         assert page.status_code == 200
         assert response.status_code == 302
-        assert not User.objects.filter(pk=user.pk).exists()
+        assert not User.objects.get(pk=user.pk).is_active  # erased: see tests/privacy/
         assert client.get(reverse("account")).status_code == 302
 
     def test_a_wrong_password_keeps_the_account(self, client):

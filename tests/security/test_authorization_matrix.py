@@ -38,6 +38,9 @@ EXPECTED = {
     "healthz": everyone(PUBLIC),
     "account": row(LOGIN, *["200/405"] * 5),
     "account_delete": row(LOGIN, *["200/400"] * 5),
+    # Everyone's own data, and only theirs: a page and the JSON file, read-only.
+    "account_data": row(LOGIN, *["200/405"] * 5),
+    "account_data_download": row(LOGIN, *["200/405"] * 5),
     "directory:search": everyone(PUBLIC),
     "directory:profile": everyone(PUBLIC),
     # Anyone logged in may start a profile: a client who does becomes a specialist.
