@@ -106,13 +106,17 @@ NOTICE_TEMPLATES: dict[str, str] = {
 
 def notice(*, notice: Notice) -> list[EmailMultiAlternatives]:
     """Both sides' copies of a notice (built, not sent), each with an .ics invitation that
-    adds, updates or removes the calendar event; they show the consultation as it is now."""
+    adds, updates or removes the calendar event; they show the consultation as it is now.
+    A side whose account was deleted gets nothing."""
     consultation, booking_settings = _load(notice.consultation_id)
     messages = []
-    for party, address in (
-        (Consultation.Party.CLIENT, consultation.client.email),
-        (Consultation.Party.SPECIALIST, consultation.specialist.owner.email),
+    for party, person in (
+        (Consultation.Party.CLIENT, consultation.client),
+        (Consultation.Party.SPECIALIST, consultation.specialist.owner),
     ):
+        if not person.is_active:
+            continue
+        address = person.email
         context = {**_context(consultation, booking_settings, party=party), "by": notice.by}
         message = _message(NOTICE_TEMPLATES[notice.kind], to=address, context=context)
         messages.append(_with_invite(message, consultation, booking_settings))

@@ -79,7 +79,11 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["thread", "created_at"])]
+        indexes = [
+            models.Index(fields=["thread", "created_at"]),
+            # The retention purge looks for the oldest messages across every conversation.
+            models.Index(fields=["created_at"], name="message_created"),
+        ]
 
     def __str__(self) -> str:
         return f"message #{self.pk}"

@@ -119,3 +119,15 @@ def test_beat_sends_notices_every_few_seconds():
 
     assert entry["task"] == "bookings.send_notices"
     assert entry["schedule"] <= 10
+
+
+def test_a_side_whose_account_was_deleted_gets_no_copy(specialist, client_user):
+    consultation = book(client_user, specialist, free_slot(specialist).starts_at)
+    deliver_notices()
+    mail.outbox.clear()
+    booking.cancel(consultation=consultation, by=client_user, now=timezone.now())
+    client_user.is_active = False
+    client_user.save()
+
+    assert deliver_notices() == 1
+    assert [m.to for m in mail.outbox] == [[specialist.owner.email]]

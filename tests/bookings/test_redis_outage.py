@@ -56,8 +56,11 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603
-            [REDIS_SERVER or "redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
-            + ["--save", "", "--appendonly", "no", "--dir", str(self.folder)],
+            [
+                *(REDIS_SERVER or "redis-server", "--port", str(self.port)),
+                *("--bind", "127.0.0.1", "--save", "", "--appendonly", "no"),
+                *("--dir", str(self.folder)),
+            ],
             stdout=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
@@ -148,8 +151,10 @@ def test_a_booking_made_while_redis_is_down_is_confirmed_and_reminded_once_it_is
     env = _worker_env(redis_server.url, var_dir)
     log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(  # noqa: S603
-        [CELERY, "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO"]
-        + ["--without-mingle", "--without-gossip"],
+        [
+            *(CELERY, "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO"),
+            *("--without-mingle", "--without-gossip"),
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
