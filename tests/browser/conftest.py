@@ -63,3 +63,31 @@ def log_in(page, *, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+
+
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the page as it is now; the violations of serious or critical impact.
+
+    The script goes in through page.evaluate, which the DevTools protocol runs outside the
+    page's Content-Security-Policy: the site itself never allows an inline or foreign script.
+    """
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT} is missing: run `make install` (make test does it for you).")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in results["violations"] if v["impact"] in AXE_BLOCKING_IMPACTS]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """One line per offending element: rule, impact, CSS target and what to do about it."""
+    return "\n".join(
+        f"{violation['id']} ({violation['impact']}) at {node['target']}: {violation['help']}"
+        f" [{violation['helpUrl']}]"
+        for violation in violations
+        for node in violation["nodes"]
+    )
