@@ -74,6 +74,8 @@ class ArticleForm(forms.Form):
 
 
 class ArticleFilterForm(forms.Form):
+    """Words and a topic: filters the articles, and the public questions."""
+
     q = forms.CharField(label=_("Search articles"), max_length=100, required=False)
     topic = forms.ModelChoiceField(
         label=_("Topic"),
@@ -118,3 +120,7 @@ class AnswerForm(forms.Form):
 
 class ModerationForm(forms.Form):
     status = forms.ChoiceField(choices=Question.Status.choices)
+
+
+class QuestionFilterForm(ArticleFilterForm):
+    q = forms.CharField(label=_("Search questions"), max_length=100, required=False)

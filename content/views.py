@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from content import articles, questions
-from content.forms import AnswerForm, ArticleFilterForm, ArticleForm, QuestionForm
+from content.forms import (
+    AnswerForm,
+    ArticleFilterForm,
+    ArticleForm,
+    QuestionFilterForm,
+    QuestionForm,
+)
 from content.models import Answer, Article, Question
 from directory.access import ASK_QUESTION, AuthenticatedHttpRequest, login_prompt_required
 from directory.models import Specialist
@@ -172,7 +178,7 @@ def article_delete(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
 
 @require_safe
 def question_list(request: HttpRequest) -> HttpResponse:
-    form = ArticleFilterForm(request.GET or None)
+    form = QuestionFilterForm(request.GET or None)
     queryset = Question.objects.public().select_related("topic", "asker")
     if form.is_valid():
         if query := form.cleaned_data["q"].strip():
