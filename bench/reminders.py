@@ -8,6 +8,7 @@ distinct) and misses (expected minus distinct) are exact. Celery's own no-op rat
 measured first with the same two workers, and the sweep is reported as a ratio to it.
 """
 
+import functools
 import os
 import subprocess
 import sys
@@ -33,7 +34,9 @@ SENT_TOTAL = "bench:reminders:total"
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@functools.cache
 def _redis():  # type: ignore[no-untyped-def]
+    """One client per process, reused like a mail backend's open connection."""
     import redis
 
     return redis.Redis.from_url(settings.REDIS_URL)
