@@ -7,7 +7,7 @@ CHROMIUM := /usr/bin/chromium
 # npm writes this file on every install: it is newer than the lock when node_modules is current.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: run serve test check bench install browser clean-var
+.PHONY: run serve test check bench load faults install browser clean-var
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,13 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Both need DATABASE_URL (PostgreSQL) and REDIS_URL; see bench/load.py and bench/faults.py.
+load: $(STAMP)
+	$(BIN)/python -m bench.load
+
+faults: $(STAMP)
+	$(BIN)/python -m bench.faults
 
 clean-var:
 	rm -rf var
