@@ -2,7 +2,8 @@
 
 The user row is kept, anonymised, because the other side's consultations and
 conversations point at it: their pages still render and the cancellation notices written
-here are sent after the commit (to the other side only: an inactive account gets none). What only the person wrote or owned is deleted; free text they left on shared rows
+here are sent after the commit (to the other side: an inactive account gets none). What
+only the person wrote or owned is deleted; free text they left on shared rows
 is blanked. The README's "Privacy" section lists each choice.
 """
 
