@@ -17,6 +17,7 @@ import time
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
@@ -43,21 +44,29 @@ def _redis():  # type: ignore[no-untyped-def]
 
 
 class CountingBackend(BaseEmailBackend):
-    """Hands nothing to the network: counts messages and records their reminder ids."""
+    """Hands nothing to the network: builds each message, then records how many it took
+    and their reminder ids when closed (once a batch, like an SMTP connection's QUIT)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ids: list[str] = []
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         from bookings.emails import REMINDER_HEADER
 
         for message in email_messages:
             message.message()  # build the MIME message, as a real backend would
-        ids = [m.extra_headers.get(REMINDER_HEADER, "") for m in email_messages]
-        client = _redis()
-        pipe = client.pipeline()
-        pipe.incrby(SENT_TOTAL, len(email_messages))
-        if ids:
-            pipe.sadd(SENT_SET, *ids)
-        pipe.execute()
+            self.ids.append(message.extra_headers.get(REMINDER_HEADER, ""))
         return len(email_messages)
+
+    def close(self) -> None:
+        if not self.ids:
+            return
+        pipe = _redis().pipeline()
+        pipe.incrby(SENT_TOTAL, len(self.ids))
+        pipe.sadd(SENT_SET, *self.ids)
+        pipe.execute()
+        self.ids = []
 
 
 def _make_data() -> list[int]:
