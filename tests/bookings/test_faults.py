@@ -9,14 +9,11 @@ import email
 import email.policy
 import os
 import re
-import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from unittest import mock
@@ -33,11 +30,9 @@ from bookings import reminders
 from bookings.emails import REMINDER_HEADER
 from bookings.models import Consultation, Reminder
 from config.mailbox import MailboxBackend
+from tests.bookings.conftest import CELERY, REDIS_SERVER, ROOT, beat_tick, worker_env
 from tests.factories import SpecialistFactory, UserFactory
 
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = str(Path(sys.executable).with_name("celery"))
-REDIS_SERVER = shutil.which("redis-server")
 SEND_SECONDS = 0.25
 REDELIVERED_SENT_NOTHING = re.compile(r"send_reminder_batch\[[-\w]+\] succeeded in [\d.]+s: 0\n")
 LOCMEM_SEND = "django.core.mail.backends.locmem.EmailBackend.send_messages"
@@ -136,37 +131,6 @@ def test_a_worker_whose_claim_was_taken_over_stops_at_its_next_mark():
 # A real worker, killed.
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def broker(tmp_path) -> Iterator[str]:
-    """A Redis server of this test's own: what a killed worker leaves in it goes with it."""
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603
-        [
-            *(REDIS_SERVER or "redis-server", "--port", str(port), "--bind", "127.0.0.1"),
-            *("--save", "", "--appendonly", "no", "--dir", str(tmp_path)),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    server.terminate()
-    server.wait(timeout=10)
-
-
 class Worker:
     """`celery worker` as the Procfile runs it (prefork), in a process group of its own."""
 
@@ -235,33 +199,20 @@ def delivered(folder: Path) -> Counter[int]:
 )
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("victim", ["worker", "pool process"])
-def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(victim, broker, tmp_path):
+def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(
+    victim, private_redis, tmp_path
+):
     ids = due_reminders(12)
-    database = connection.settings_dict
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_DEBUG": "True",
-        "DJANGO_VAR_DIR": str(tmp_path),
-        "DJANGO_EMAIL_BACKEND": "tests.bookings.test_faults.SlowMailbox",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
-        f"/{database['NAME']}",
-        "REDIS_URL": broker,
-    }
+    env = worker_env(
+        redis_url=private_redis.url,
+        var_dir=tmp_path,
+        DJANGO_EMAIL_BACKEND="tests.bookings.test_faults.SlowMailbox",
+    )
     mailbox, log = tmp_path / "mail", tmp_path / "workers.log"
-
-    def beat_tick() -> None:
-        subprocess.run(  # noqa: S603
-            [CELERY, "-A", "config", "call", "bookings.sweep_due_reminders"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            timeout=60,
-        )
 
     workers = [Worker(env=env, log=log, name="first")]
     try:
-        beat_tick()
+        beat_tick(env, "bookings.sweep_due_reminders")
 
         def between_two_hand_offs() -> bool:
             handed_off = len(list(mailbox.glob("*.eml")))
@@ -286,9 +237,9 @@ def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(victim
         )
         if victim == "worker":
             workers.append(Worker(env=env, log=log, name="second"))
-        beat_tick()
+        beat_tick(env, "bookings.sweep_due_reminders")
         wait_for(lambda: len(sent_ids()) == len(ids), what="every reminder to be sent")
-        beat_tick()  # nothing is due any more
+        beat_tick(env, "bookings.sweep_due_reminders")  # nothing is due any more
         time.sleep(2)
     finally:
         for worker in workers:
