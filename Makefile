@@ -7,7 +7,7 @@ CHROMIUM := /usr/bin/chromium
 # npm writes this file on every install: it is newer than the lock when node_modules is current.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: run serve test check bench load faults install browser clean-var
+.PHONY: run serve test check audit bench load faults install browser clean-var
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ check: $(STAMP)
 	DJANGO_DEBUG=True $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=False DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-0123456789 \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Known vulnerabilities in the pinned dependencies; asks PyPI, so it needs the network.
+audit: $(STAMP)
+	$(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off -r requirements.lock
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
