@@ -249,10 +249,29 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
-MEDIA_URL = "media/"
+MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+# Uploads go to local disk (served by config.views.media) unless a bucket is set: then to
+# S3 or any S3-compatible object storage, with signed URLs from a private bucket. Keys come
+# from the usual AWS_* variables or the machine's role.
+MEDIA_BUCKET = os.environ.get("DJANGO_MEDIA_BUCKET", "")
+MEDIA_IN_BUCKET = bool(MEDIA_BUCKET)
+MEDIA_STORAGE: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if MEDIA_IN_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": os.environ.get("DJANGO_MEDIA_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DJANGO_MEDIA_REGION") or None,
+            "location": "media",
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

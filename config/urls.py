@@ -28,11 +28,11 @@ urlpatterns = [
     path("", include("messaging.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if not settings.MEDIA_IN_BUCKET:
+    urlpatterns += [re_path(r"^media/(?P<path>.+)$", views.media, name="media")]
 
+if settings.DEBUG:
     urlpatterns += [
         path("dev/mail/", views.mail_list, name="dev_mail_list"),
         path("dev/mail/<str:name>", views.mail_detail, name="dev_mail_detail"),
     ]
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
+from django.views.static import serve
 
 from config import mailbox
 from config.celery import app as celery_app
@@ -53,3 +56,16 @@ def mail_detail(request: HttpRequest, name: str) -> HttpResponse:
     except FileNotFoundError:
         raise Http404 from None
     return render(request, "dev/mail_detail.html", {"mail": message})
+
+
+@require_safe
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Uploaded files on local disk (the default storage), in production as in development.
+
+    Profile photos only: small, re-encoded by directory.photos and saved under a new name
+    at each upload, so they can be cached for a long time. serve() refuses any path that
+    leaves MEDIA_ROOT. With object storage configured, URLs point at the bucket instead.
+    """
+    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    response["Cache-Control"] = "public, max-age=604800"
+    return response
