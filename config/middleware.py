@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
@@ -54,27 +55,28 @@ class SecurityHeadersMiddleware:
     Pages ship their scripts from /static/; JSON-LD is a data block, which CSP leaves alone.
     """
 
-    POLICY = "; ".join(
-        [
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self' data:",
-            "font-src 'self'",
-            "connect-src 'self'",
-            "object-src 'none'",
-            "base-uri 'none'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        ]
-    )
-
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        # Photos load from the site itself, or from the object storage bucket when set.
+        images = " ".join(["'self'", "data:", *settings.MEDIA_ORIGINS])
+        self.policy = "; ".join(
+            [
+                "default-src 'self'",
+                "script-src 'self'",
+                "style-src 'self'",
+                f"img-src {images}",
+                "font-src 'self'",
+                "connect-src 'self'",
+                "object-src 'none'",
+                "base-uri 'none'",
+                "form-action 'self'",
+                "frame-ancestors 'none'",
+            ]
+        )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.POLICY)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )

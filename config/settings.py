@@ -6,6 +6,7 @@ to `var/mail/`. Setting DATABASE_URL / REDIS_URL switches to PostgreSQL / Redis.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -257,13 +258,23 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_BUCKET = os.environ.get("DJANGO_MEDIA_BUCKET", "")
 MEDIA_IN_BUCKET = bool(MEDIA_BUCKET)
 MEDIA_STORAGE: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Where photos load from, for the Content-Security-Policy's img-src.
+MEDIA_ORIGINS: list[str] = []
 if MEDIA_IN_BUCKET:
+    _endpoint = os.environ.get("DJANGO_MEDIA_ENDPOINT_URL", "")
+    _region = os.environ.get("DJANGO_MEDIA_REGION", "")
+    if _endpoint:
+        MEDIA_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(_endpoint))]
+    else:
+        MEDIA_ORIGINS = [f"https://{MEDIA_BUCKET}.s3.amazonaws.com"]
+        if _region:
+            MEDIA_ORIGINS.append(f"https://{MEDIA_BUCKET}.s3.{_region}.amazonaws.com")
     MEDIA_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": MEDIA_BUCKET,
-            "endpoint_url": os.environ.get("DJANGO_MEDIA_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("DJANGO_MEDIA_REGION") or None,
+            "endpoint_url": _endpoint or None,
+            "region_name": _region or None,
             "location": "media",
             "default_acl": None,
             "file_overwrite": False,

@@ -39,6 +39,9 @@ try:
     print("served-here")
 except Resolver404:
     print("not-served-here")
+from config.middleware import SecurityHeadersMiddleware
+policy = SecurityHeadersMiddleware(lambda request: None).policy
+print(next(part for part in policy.split("; ") if part.startswith("img-src")).replace(" ", "|"))
 """
 
 
@@ -54,8 +57,9 @@ def test_a_bucket_moves_uploads_to_object_storage_with_signed_urls():
     )
 
     assert result.returncode == 0, result.stderr
-    backend, url, served_locally = result.stdout.split()
+    backend, url, served_locally, images = result.stdout.split()
     assert backend == "S3Storage"
     assert url.startswith("https://objects.example.com/first-step-photos/media/specialists/")
     assert "Signature=" in url
     assert served_locally == "not-served-here"
+    assert images == "img-src|'self'|data:|https://objects.example.com"

@@ -36,6 +36,8 @@ EXPECTED = {
     "home": everyone(PUBLIC),
     "crisis": everyone(PUBLIC),
     "healthz": everyone(PUBLIC),
+    # Profile photos are public (tests/config/test_media.py serves one); a missing one: 404.
+    "media": everyone("404/405"),
     "account": row(LOGIN, *["200/405"] * 5),
     "account_delete": row(LOGIN, *["200/400"] * 5),
     # Everyone's own data, and only theirs: a page and the JSON file, read-only.
@@ -111,6 +113,7 @@ def url_for(name: str, world: World) -> str:
     consultation = {"pk": world.consultation.pk}
     thread = {"pk": world.thread.pk}
     arguments = {
+        "media": {"path": "specialists/missing.jpg"},
         "directory:profile": {"slug": world.specialist_1.slug},
         "bookings:pick": {"slug": world.specialist_1.slug},
         "bookings:book": {"slug": world.specialist_1.slug},
