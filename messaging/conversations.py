@@ -85,7 +85,8 @@ def message_specialist(*, client: User, specialist: Specialist, body: str) -> Me
 
 
 def reply(*, thread: Thread, sender: User, body: str) -> Message:
-    """Add a message to a conversation the sender takes part in."""
+    """Add a message to a conversation the sender takes part in, while the other side's
+    account is open."""
     if not thread.is_party(sender):
         raise MessagingError(_("You are not part of this conversation."))
     if (
@@ -93,6 +94,9 @@ def reply(*, thread: Thread, sender: User, body: str) -> Message:
         and Block.objects.filter(specialist_id=thread.specialist_id, client=sender).exists()
     ):
         raise MessagingError(_("This specialist is not accepting messages from you."))
+    other = thread.specialist.owner if thread.is_client(sender) else thread.client
+    if not other.is_active:
+        raise MessagingError(_("This account was closed, so your message cannot reach them."))
     _check_rate(sender=sender, new_conversation=False)
     return _post(thread=thread, sender=sender, body=body)
 

@@ -190,3 +190,14 @@ def test_with_the_broker_down_the_contact_form_still_saves_and_answers(
     assert len(callbacks) == 1
     assert ContactMessage.objects.count() == 1
     assert "Error calling" in caplog.text
+
+
+def test_nobody_can_reply_to_a_closed_account():
+    message = start()
+    specialist_owner = message.thread.specialist.owner
+    message.sender.is_active = False
+    message.sender.save()
+
+    with pytest.raises(conversations.MessagingError, match="account was closed"):
+        conversations.reply(thread=message.thread, sender=specialist_owner, body="Hello?")
+    assert Message.objects.count() == 1
