@@ -7,7 +7,7 @@ client and specialist, one reminder of each kind per consultation.
 """
 
 import secrets
-from datetime import time
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -233,7 +233,31 @@ class Consultation(models.Model):
         return self.status != self.Status.CANCELLED
 
 
-class Reminder(models.Model):
+# A claim held this long belongs to a worker that died; the next sweep takes it over.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+class ClaimQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    def unclaimed(self, *, now: datetime) -> "ClaimQuerySet":
+        """Rows no worker holds: never claimed, or claimed STALE_CLAIM ago or more."""
+        return self.filter(Q(claimed_at=None) | Q(claimed_at__lt=now - STALE_CLAIM))
+
+
+class SentOnce(models.Model):
+    """An e-mail sent once: a worker claims the row with a conditional UPDATE (its token in
+    `claim`), sends, and sets `sent_at`."""
+
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Reminder(SentOnce):
     """An e-mail due at a moment; the sweep claims and sends it once."""
 
     class Kind(models.TextChoices):
@@ -246,9 +270,6 @@ class Reminder(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     due_at = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim = models.CharField(max_length=32, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -262,7 +283,7 @@ class Reminder(models.Model):
         return f"{self.kind} reminder #{self.pk}"
 
 
-class Notice(models.Model):
+class Notice(SentOnce):
     """An e-mail to both sides about a change (booked, cancelled, moved): the outbox.
 
     Written in the change's own transaction and sent by a sweep every few seconds, so a
@@ -279,9 +300,6 @@ class Notice(models.Model):
     # Who made the change, so that each side reads "you moved it" or "they moved it".
     by = models.CharField(max_length=20, choices=Consultation.Party.choices, blank=True)
     created_at = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim = models.CharField(max_length=32, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -8,15 +8,13 @@ bookings still succeed, and their notices go out once it is back.
 """
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.mail import get_connection
-from django.db.models import Q
 
 from bookings import emails
 from bookings.models import Consultation, Notice
 
-STALE_CLAIM = timedelta(minutes=10)
 BATCH_SIZE = 100
 
 
@@ -34,17 +32,14 @@ def queue(*, consultation: Consultation, kind: str, by: str = "", now: datetime)
     Notice.objects.create(consultation=consultation, kind=kind, by=by, created_at=now)
 
 
-def _unclaimed(now: datetime) -> Q:
-    return Q(claimed_at=None) | Q(claimed_at__lt=now - STALE_CLAIM)
-
-
 def send_pending(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
     """Send the oldest unsent notices, each at most once; the number sent by this call.
 
     A claim left by a worker that died is taken over once it is STALE_CLAIM old.
     """
     ids = list(
-        Notice.objects.filter(_unclaimed(now), sent_at=None)
+        Notice.objects.unclaimed(now=now)
+        .filter(sent_at=None)
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:batch_size]
     )
@@ -52,7 +47,7 @@ def send_pending(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
         return 0
     token = uuid.uuid4().hex
     # Of two sweeps that read the same ids, the re-checked condition gives each row to one.
-    Notice.objects.filter(_unclaimed(now), pk__in=ids, sent_at=None).update(
+    Notice.objects.unclaimed(now=now).filter(pk__in=ids, sent_at=None).update(
         claimed_at=now, claim=token
     )
     mine = Notice.objects.filter(pk__in=ids, claim=token, sent_at=None)

@@ -32,7 +32,6 @@ from django.db.models import Q
 from bookings import emails
 from bookings.models import Consultation, Reminder
 
-STALE_CLAIM = timedelta(minutes=10)
 BATCH_SIZE = 500
 FOLLOW_UP_AFTER = timedelta(hours=1)
 
@@ -87,14 +86,11 @@ def _sendable() -> Q:
     return before | after
 
 
-def _unclaimed(now: datetime) -> Q:
-    return Q(claimed_at=None) | Q(claimed_at__lt=now - STALE_CLAIM)
-
-
 def due_batches(*, now: datetime, batch_size: int = BATCH_SIZE) -> list[list[int]]:
     """Ids of reminders due and not yet sent or claimed, in batches, oldest first."""
     ids = list(
-        Reminder.objects.filter(_sendable(), _unclaimed(now), sent_at=None, due_at__lte=now)
+        Reminder.objects.unclaimed(now=now)
+        .filter(_sendable(), sent_at=None, due_at__lte=now)
         .order_by("due_at", "pk")
         .values_list("pk", flat=True)
     )
@@ -137,7 +133,7 @@ def send_batch(*, reminder_ids: list[int], now: datetime) -> int:
     token = uuid.uuid4().hex
     claimed = (
         Reminder.objects.filter(pk__in=reminder_ids, sent_at=None, due_at__lte=now)
-        .filter(_unclaimed(now))
+        .unclaimed(now=now)
         .filter(pk__in=Reminder.objects.filter(_sendable(), pk__in=reminder_ids).values("pk"))
         .update(claimed_at=now, claim=token)
     )

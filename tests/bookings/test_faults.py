@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from bookings import reminders
 from bookings.emails import REMINDER_HEADER
-from bookings.models import Consultation, Reminder
+from bookings.models import STALE_CLAIM, Consultation, Reminder
 from config.mailbox import MailboxBackend
 from tests.bookings.conftest import CELERY, REDIS_SERVER, ROOT, beat_tick, worker_env
 from tests.factories import SpecialistFactory, UserFactory
@@ -233,7 +233,7 @@ def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(
 
         # Ten minutes later the dead worker's claim is stale; the next sweep takes it over.
         Reminder.objects.filter(pk__in=ids, sent_at=None).update(
-            claimed_at=F("claimed_at") - reminders.STALE_CLAIM
+            claimed_at=F("claimed_at") - STALE_CLAIM
         )
         if victim == "worker":
             workers.append(Worker(env=env, log=log, name="second"))

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bookings import booking, notices
 from bookings.booking import BookingError
-from bookings.models import Notice
+from bookings.models import STALE_CLAIM, Notice
 from tests.bookings.conftest import deliver_notices, free_slot
 from tests.factories import UserFactory
 
@@ -93,7 +93,7 @@ def test_a_claim_held_by_another_sweep_is_left_alone_until_it_is_stale(specialis
     Notice.objects.update(claimed_at=now, claim="another-worker")
 
     assert notices.send_pending(now=now + timedelta(minutes=1)) == 0
-    assert notices.send_pending(now=now + notices.STALE_CLAIM + timedelta(seconds=1)) == 1
+    assert notices.send_pending(now=now + STALE_CLAIM + timedelta(seconds=1)) == 1
     assert len(mail.outbox) == 2
 
 

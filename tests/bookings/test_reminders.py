@@ -10,7 +10,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from bookings import booking, reminders, tasks
-from bookings.models import Consultation, Reminder
+from bookings.models import STALE_CLAIM, Consultation, Reminder
 from tests.bookings.conftest import free_slot, open_hours
 from tests.factories import SpecialistFactory, UserFactory
 
@@ -218,7 +218,7 @@ def test_a_claim_left_by_a_dead_worker_is_taken_over_later():
     Reminder.objects.filter(pk__in=batch).update(claimed_at=moment, claim="dead-worker")
 
     assert reminders.send_batch(reminder_ids=batch, now=moment + timedelta(minutes=1)) == 0
-    later = moment + reminders.STALE_CLAIM + timedelta(minutes=1)
+    later = moment + STALE_CLAIM + timedelta(minutes=1)
     assert reminders.send_batch(reminder_ids=batch, now=later) == 1
 
 
