@@ -66,6 +66,9 @@ def media(request: HttpRequest, path: str) -> HttpResponseBase:
     at each upload, so they can be cached for a long time. serve() refuses any path that
     leaves MEDIA_ROOT. With object storage configured, URLs point at the bucket instead.
     """
-    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    try:
+        response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    except OSError:  # a name the file system refuses (too long, say) names no photo
+        raise Http404 from None
     response["Cache-Control"] = "public, max-age=604800"
     return response

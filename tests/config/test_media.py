@@ -24,6 +24,7 @@ def test_nothing_outside_the_media_folder_and_nothing_missing_is_served(client):
     assert client.get("/media/../config/settings.py").status_code == 400
     assert client.get("/media/%2e%2e/config/settings.py").status_code == 400
     assert client.get("/media/specialists/none.jpg").status_code == 404
+    assert client.get("/media/specialists/" + "x" * 3000 + ".jpg").status_code == 404
     assert client.post("/media/specialists/none.jpg").status_code == 405
 
 
