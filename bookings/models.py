@@ -308,3 +308,28 @@ class Notice(SentOnce):
 
     def __str__(self) -> str:
         return f"{self.kind} notice #{self.pk}"
+
+
+class BusyTime(models.Model):
+    """A time the specialist is busy elsewhere (from a connected calendar): no slot overlaps it.
+
+    Only the moments are kept: never the title, place or guests of the specialist's own events.
+    `source` names who wrote the rows (for example "calendar:12"), so that each source
+    replaces only its own.
+    """
+
+    specialist = models.ForeignKey(Specialist, on_delete=models.CASCADE, related_name="busy_times")
+    source = models.CharField(max_length=64)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["specialist", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="busy_time_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"busy time #{self.pk}"

@@ -1,0 +1,44 @@
+"""Busy times from outside the product (a specialist's own calendars) that block slots."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+
+from bookings.models import BusyTime
+from directory.models import Specialist
+
+MAX_BUSY_TIMES_PER_SOURCE = 5000
+
+
+@transaction.atomic
+def replace_busy_times(
+    *,
+    specialist: Specialist,
+    source: str,
+    intervals: Iterable[tuple[datetime, datetime]],
+    now: datetime,
+) -> int:
+    """Replace what `source` says the specialist is busy with, from `now` on; the count kept.
+
+    Empty or inverted intervals are dropped, overlapping ones merged, and at most
+    MAX_BUSY_TIMES_PER_SOURCE of the earliest are kept. Past rows of the source go too.
+    """
+    merged: list[tuple[datetime, datetime]] = []
+    for starts_at, ends_at in sorted(i for i in intervals if i[1] > i[0] and i[1] > now):
+        if merged and starts_at <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], ends_at))
+        else:
+            merged.append((starts_at, ends_at))
+    merged = merged[:MAX_BUSY_TIMES_PER_SOURCE]
+    BusyTime.objects.filter(specialist=specialist, source=source).delete()
+    BusyTime.objects.bulk_create(
+        BusyTime(specialist=specialist, source=source, starts_at=start, ends_at=end)
+        for start, end in merged
+    )
+    return len(merged)
+
+
+def forget_source(*, source: str) -> None:
+    """Drop every busy time a source wrote (a calendar connection was removed)."""
+    BusyTime.objects.filter(source=source).delete()
