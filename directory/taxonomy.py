@@ -1,37 +1,150 @@
-"""The curated lists specialists choose from. Loaded by a data migration."""
+"""The curated lists specialists choose from, and the words people use for them.
 
-SPECIALTIES = [
-    "Anxiety",
-    "Depression",
-    "Trauma",
-    "Addictions",
-    "Eating disorders",
-    "Body image",
-    "Relationship issues",
-    "Couples",
-    "Grief",
-    "Stress",
-    "Self-esteem",
-    "OCD",
-    "ADHD",
-    "LGBTQ+ issues",
-    "Family conflict",
-]
+One vocabulary serves search, topic suggestion and article linking: each specialty and
+approach lists the terms (single words or lay phrases such as "can't sleep") that say a text
+or a query is about it. Terms are compared as `words()` makes them (lower case, light
+stemming), so "panic attacks" matches "panic attack" and "sleeping" matches "sleep".
+Loaded by data migrations; a new entry needs one (see directory/migrations).
+"""
 
-APPROACHES = [
-    "CBT",
-    "EFT",
-    "Psychodynamic",
-    "Art therapy",
-    "Mindfulness-based",
-    "DBT",
-    "ACT",
-    "EMDR",
-    "Person-centred",
-    "Solution-focused",
-    "Narrative therapy",
-    "Gottman method",
-]
+import functools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from django.utils.text import slugify
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    terms: tuple[str, ...]
+    # Set only where the slug predates the name (renamed entries keep their addresses).
+    fixed_slug: str = ""
+
+    @property
+    def slug(self) -> str:
+        return self.fixed_slug or slugify(self.name.replace("+", " plus"))
+
+
+SPECIALTY_CONCEPTS: tuple[Concept, ...] = (
+    Concept("Anxiety", (
+        "anxiety", "anxious", "worry", "worrying", "panic", "panic attack", "phobia",
+        "nervous", "nervousness", "social anxiety", "generalised anxiety", "generalized anxiety",
+        "dread",
+    )),
+    Concept("Depression", (
+        "depression", "depressed", "depressive", "low mood", "hopeless", "hopelessness",
+        "no motivation", "antidepressant", "sadness", "anhedonia",
+    )),
+    Concept("Trauma", (
+        "trauma", "traumatic", "traumatised", "traumatized", "ptsd", "post-traumatic",
+        "flashback", "childhood abuse", "sexual abuse", "assault", "domestic violence",
+        "hypervigilance", "survivor",
+    )),
+    Concept("Addictions", (
+        "addiction", "addicted", "addictive", "alcohol", "drinking", "drink", "substance use",
+        "drugs", "gambling", "relapse", "craving", "sober", "sobriety", "withdrawal", "opioid",
+        "cannabis", "smoking", "smoker", "tobacco", "nicotine", "vaping", "quit",
+    )),
+    Concept("Eating disorders", (
+        "eating disorder", "anorexia", "bulimia", "binge eating", "binge", "purging",
+        "restricting food", "arfid", "disordered eating",
+    )),
+    Concept("Body image", (
+        "body image", "appearance", "body dissatisfaction", "hate my body", "body shame",
+        "dysmorphia", "mirror", "weight stigma", "body confidence",
+    )),
+    Concept("Relationship issues", (
+        "relationship", "partner", "breakup", "break up", "heartbreak", "attachment",
+        "dating", "jealousy", "jealous", "infidelity", "cheating", "trust",
+    )),
+    Concept("Couples", (
+        "couple", "couples therapy", "marriage", "married", "spouse", "marital", "husband",
+        "wife",
+    )),
+    Concept("Grief and loss", (
+        "grief", "grieving", "grieve", "bereavement", "bereaved", "mourning", "mourn",
+        "loss of a loved one", "death", "widow", "widowed", "funeral",
+    ), fixed_slug="grief"),
+    Concept("Stress", (
+        "stress", "stressed", "stressful", "overwhelmed", "overwhelm", "pressure", "tension",
+    )),
+    Concept("Self-esteem", (
+        "self-esteem", "self-worth", "self-confidence", "confidence", "inner critic",
+        "self-critical", "self-criticism", "not good enough", "self-compassion", "insecurity",
+        "worthless",
+    )),
+    Concept("OCD", (
+        "ocd", "obsessive", "obsession", "compulsive", "compulsion", "intrusive thought",
+        "ritual",
+    )),
+    Concept("ADHD", (
+        "adhd", "attention deficit", "hyperactivity", "hyperactive", "impulsivity",
+        "inattentive", "distractible", "can't focus",
+    )),
+    Concept("LGBTQ+ affirming care", (
+        "lgbtq", "lgbt", "gay", "lesbian", "bisexual", "transgender", "queer", "coming out",
+        "gender identity", "sexual orientation", "non-binary",
+    ), fixed_slug="lgbtq-plus-issues"),
+    Concept("Family conflict", (
+        "family conflict", "siblings", "sibling", "in-laws", "estrangement", "estranged",
+        "family argument",
+    )),
+    Concept("Sleep and insomnia", (
+        "sleep", "insomnia", "sleepless", "can't sleep", "trouble sleeping", "nightmare",
+        "bedtime", "awake at night", "sleep hygiene",
+    )),
+    Concept("Bipolar disorder", (
+        "bipolar", "mania", "manic", "hypomania", "hypomanic", "mood swings",
+        "mood stabiliser", "mood stabilizer", "lithium",
+    )),
+    Concept("Parenting and family", (
+        "parenting", "parent", "child", "children", "toddler", "teenager", "tantrum",
+        "co-parenting", "son", "daughter",
+    )),
+    Concept("Anger", (
+        "anger", "angry", "rage", "irritability", "irritable", "temper", "lose my temper",
+        "outburst", "resentment",
+    )),
+    Concept("Perinatal and postpartum", (
+        "postpartum", "postnatal", "perinatal", "pregnancy", "pregnant", "new mother",
+        "new parent", "miscarriage", "baby blues", "birth", "newborn",
+    )),
+    Concept("Loneliness", (
+        "loneliness", "lonely", "isolation", "isolated", "social connection",
+    )),
+    Concept("Life transitions", (
+        "life transition", "transition", "retirement", "retire", "moving abroad",
+        "relocation", "empty nest", "life change", "new chapter", "starting university",
+    )),
+    Concept("Chronic illness and pain", (
+        "chronic pain", "chronic illness", "chronic fatigue", "fibromyalgia", "arthritis",
+        "migraine", "long-term condition", "long covid", "flare-up", "diabetes",
+    )),
+    Concept("Work stress and burnout", (
+        "burnout", "burned out", "burnt out", "workplace", "job", "career", "work stress",
+        "boss", "overwork", "manager", "colleague",
+    )),
+)  # fmt: skip
+
+APPROACH_CONCEPTS: tuple[Concept, ...] = (
+    Concept("CBT", ("cbt", "cognitive behavioural", "cognitive behavioral", "thought record")),
+    Concept("EFT", ("eft", "emotionally focused")),
+    Concept("Psychodynamic", ("psychodynamic", "unconscious")),
+    Concept("Art therapy", ("art therapy", "drawing", "painting")),
+    Concept("Mindfulness-based", ("mindfulness", "mindful", "meditation")),
+    Concept("DBT", ("dbt", "dialectical")),
+    Concept("ACT", ("acceptance and commitment",)),
+    Concept("EMDR", ("emdr", "eye movement")),
+    Concept("Person-centred", ("person-centred", "person-centered")),
+    Concept("Solution-focused", ("solution-focused",)),
+    Concept("Narrative therapy", ("narrative therapy",)),
+    Concept("Gottman method", ("gottman",)),
+)
+
+SPECIALTIES = [concept.name for concept in SPECIALTY_CONCEPTS]
+APPROACHES = [concept.name for concept in APPROACH_CONCEPTS]
 
 LANGUAGES = [
     "English",
@@ -49,3 +162,103 @@ LANGUAGES = [
     "Arabic",
     "Tagalog",
 ]
+
+# Words too common to say what a text is about ("up", "out", "down", "no", "not" and "on"
+# are kept: they make phrases such as "burned out" and "not good enough").
+STOPWORDS = frozenset(
+    [
+        "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and",
+        "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between",
+        "both", "but", "by", "can", "could", "did", "do", "does", "doing", "during", "each",
+        "even", "ever", "every", "few", "for", "from", "further", "get", "had", "has", "have",
+        "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i",
+        "if", "in", "into", "is", "it", "its", "itself", "just", "let", "like", "may", "me",
+        "might", "more", "most", "much", "must", "my", "myself", "nor", "now", "of", "off",
+        "often", "once", "one", "only", "or", "other", "our", "ours", "ourselves", "over", "own",
+        "per", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their",
+        "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those",
+        "through", "to", "too", "under", "until", "upon", "very", "was", "we", "were", "what",
+        "when", "where", "which", "while", "who", "whom", "why", "will", "with", "within",
+        "would", "you", "your", "yours", "yourself", "yourselves", "us", "way", "ways", "make",
+        "made", "many", "well", "thing", "things", "first", "step", "help", "need", "use", "see",
+        "go", "come", "take", "however", "therefore", "instead", "rather", "something", "someone",
+        "anyone", "really", "still", "yet", "back", "always", "never", "sometimes", "usually",
+        "without", "around", "across",
+    ]
+)  # fmt: skip
+_TOKEN = re.compile(r"[a-z][a-z'+-]*[a-z+]|[a-z]")
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """A light, predictable suffix stripper (relationships -> relationship, sleeping -> sleep)."""
+    word = word.removesuffix("'s").strip("'-")
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 4 and word.endswith("ed"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> Iterator[str]:
+    """The stemmed words of a text in order, without stopwords ("can't" is kept: "cant")."""
+    for match in _TOKEN.finditer(text.lower().replace("\u2019", "'")):
+        word = match.group()
+        if word in STOPWORDS:
+            continue
+        yield stem(word.replace("can't", "cant").replace("cannot", "cant"))
+
+
+@functools.cache
+def _term_words(term: str) -> tuple[str, ...]:
+    return tuple(words(term))
+
+
+@functools.cache
+def _index() -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
+    """First word of every term -> (its words, concept kind, concept slug), longest first."""
+    index: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+    for kind, concepts in (("specialty", SPECIALTY_CONCEPTS), ("approach", APPROACH_CONCEPTS)):
+        for concept in concepts:
+            for term in concept.terms:
+                parts = _term_words(term)
+                if parts:
+                    index.setdefault(parts[0], []).append((parts, kind, concept.slug))
+    for entries in index.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return index
+
+
+@dataclass(frozen=True)
+class Mention:
+    kind: str  # "specialty" or "approach"
+    slug: str
+    term: str  # the matched words, joined by spaces
+    position: int  # index of its first word in words(text)
+
+
+def mentions(text_words: Sequence[str]) -> Iterator[Mention]:
+    """Every vocabulary term in a sequence of words(), the longest match at each position.
+
+    A word can belong to one term per concept: "panic attack" counts once for anxiety, not
+    as "panic" and "panic attack".
+    """
+    index = _index()
+    consumed: dict[tuple[str, str], int] = {}
+    for position, word in enumerate(text_words):
+        for parts, kind, slug in index.get(word, ()):
+            if consumed.get((kind, slug), -1) >= position:
+                continue
+            if tuple(text_words[position : position + len(parts)]) == parts:
+                consumed[(kind, slug)] = position + len(parts) - 1
+                yield Mention(kind, slug, " ".join(parts), position)
+
+
+def specialties_mentioned(text: str) -> list[str]:
+    """Slugs of the specialties a short text (a search, a person's own words) names."""
+    found = dict.fromkeys(m.slug for m in mentions(list(words(text))) if m.kind == "specialty")
+    return list(found)
