@@ -108,7 +108,7 @@ def _slots_figures(ctx: Context) -> None:
     )
 
     def slots_14_days_uncached() -> None:
-        availability.forget_hours(specialist=specialist)  # the cost of a delete included
+        availability.hours_changed(specialist=specialist)  # the cost of a delete included
         slots_14_days()
 
     ctx.add_timing(

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from bookings.availability import forget_hours
+from bookings.availability import hours_changed
 from bookings.models import (
     AvailabilityException,
     BookingSettings,
@@ -34,17 +34,17 @@ class ForgetsHoursAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)
-        forget_hours(specialist=obj.specialist)
+        hours_changed(specialist=obj.specialist)
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
         super().delete_model(request, obj)
-        forget_hours(specialist=obj.specialist)
+        hours_changed(specialist=obj.specialist)
 
     def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
         specialists = {obj.specialist for obj in queryset.select_related("specialist")}
         super().delete_queryset(request, queryset)
         for specialist in specialists:
-            forget_hours(specialist=specialist)
+            hours_changed(specialist=specialist)
 
 
 @admin.register(WeeklyHours)

@@ -3,13 +3,15 @@
 Availability is wall-clock time in the specialist's IANA zone. A slot is the moment a
 wall time on a date names in that zone, lasting 30 real minutes:
 - a wall time that does not exist (the spring-forward gap) is never offered;
-- a repeated wall time (the autumn fold) is offered once, at its first occurrence;
+- a repeated wall time (the autumn fold) is offered twice, once at each occurrence, and
+  the pages label the two apart by their offset;
 - 09:00 stays 09:00 on both sides of a transition.
 """
 
 import bisect
 import dataclasses
 import itertools
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ from bookings.models import (
     CONSULTATION_MINUTES,
     AvailabilityException,
     BookingSettings,
+    BusyTime,
     Consultation,
     WeeklyHours,
 )
@@ -75,6 +78,9 @@ class Calendar:
     weekly: dict[int, list[Interval]] = field(default_factory=dict)
     exceptions: Sequence[Exception_] = ()
     busy: Sequence[tuple[datetime, datetime]] = ()
+    # Times the specialist is busy elsewhere (their own calendars): they block slots, with the
+    # buffer, but are not consultations, so the daily cap does not count them.
+    blocked: Sequence[tuple[datetime, datetime]] = ()
     # The range of slot starts for which `busy` is complete (None: no such promise).
     covers: tuple[datetime, datetime] | None = None
 
@@ -152,7 +158,7 @@ def open_intervals(calendar: Calendar, day: date) -> list[Interval]:
 
 
 def _wall_slots(day: date, zone: ZoneInfo, intervals: list[Interval]) -> Iterable[datetime]:
-    """Aware starts for each 30-minute wall step, skipping gaps and repeated wall times."""
+    """Aware starts for each 30-minute wall step: none in a gap, two for a repeated wall time."""
     step = CONSULTATION_MINUTES
     midnight = datetime.combine(day, time(0))
     offset = midnight.replace(tzinfo=zone).utcoffset()
@@ -167,11 +173,13 @@ def _wall_slots(day: date, zone: ZoneInfo, intervals: list[Interval]) -> Iterabl
     for start, end in intervals:
         for minute in range(start, end - step + 1, step):
             wall = midnight + timedelta(minutes=minute)
-            local = wall.replace(tzinfo=zone)  # fold=0: the first of a repeated wall time
-            moment = local.astimezone(UTC)
+            moment = wall.replace(tzinfo=zone).astimezone(UTC)  # fold=0: the first occurrence
             if moment.astimezone(zone).replace(tzinfo=None) != wall:
                 continue  # inside a spring-forward gap: this wall time does not exist
             yield moment
+            second = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+            if second != moment:
+                yield second  # the same wall time again, after the clocks went back
 
 
 def _steady(midnight: datetime, zone: ZoneInfo, offset: timedelta) -> bool:
@@ -198,20 +206,20 @@ def slots(
     latest = min(ends, now + rules.horizon)
     if earliest >= latest:
         return []
-    busy = sorted(b for b in calendar.busy if b != ignore)
+    consultations = [b for b in calendar.busy if b != ignore]
     per_day: dict[date, int] = defaultdict(int)
     if rules.daily_cap is not None:
-        for busy_start, _busy_end in busy:
+        for busy_start, _busy_end in consultations:
             per_day[busy_start.astimezone(zone).date()] += 1
+    busy = sorted([*consultations, *calendar.blocked])
     # Busy starts in order, and the latest end among the first i of them: a slot clashes
     # when some busy range starting before its end (plus buffer) ends after its start.
     busy_starts = [busy_start for busy_start, _busy_end in busy]
     latest_end: list[datetime] = []
     for _busy_start, busy_end in busy:
         latest_end.append(max(busy_end, latest_end[-1]) if latest_end else busy_end)
-    # Slots are first occurrences of wall times, which keep their order: those in range come
-    # from the local dates of its two ends and those between, and from the day after when
-    # the end falls in a repeated hour (which may reach back over midnight).
+    # Slots in range come from the local dates of its two ends and those between, and from
+    # the day after when the end falls in a repeated hour (which may reach back over midnight).
     first_day = earliest.astimezone(zone).date()
     local_latest = latest.astimezone(zone)
     last_day = local_latest.date() + timedelta(days=local_latest.fold)
@@ -271,20 +279,38 @@ class Hours:
     since: date  # exceptions are complete from this date on
 
 
-def _hours_key(specialist: Specialist) -> str:
+def _specialist_key(specialist: Specialist) -> str:
     # The creation time keeps a reused id (SQLite reuses freed ones) from meeting old hours.
     created = specialist.created_at.timestamp() if specialist.created_at else 0
-    return f"bookings:hours:v1:{specialist.pk}:{created}"
+    return f"{specialist.pk}:{created}"
 
 
-def forget_hours(*, specialist: Specialist) -> None:
-    """Drop the cached hours now and again on commit (a read in between may refill them)."""
-    key = _hours_key(specialist)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+def _hours_token(specialist: Specialist) -> str:
+    """The current version of the specialist's hours in the cache: a random token that
+    every committed edit replaces, so a reader that read the old hours can only ever
+    have filled the old token's entry, which nobody asks for again."""
+    key = f"bookings:hours-token:{_specialist_key(specialist)}"
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        token = cache.get(key) or "none"
+    return str(token)
 
 
-def _read_hours(specialist: Specialist, *, since: date) -> Hours:
+def hours_changed(*, specialist: Specialist) -> None:
+    """Call inside the transaction of any change to hours, time off or booking rules: once
+    it commits, cached hours are never read again."""
+    key = f"bookings:hours-token:{_specialist_key(specialist)}"
+    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
+
+
+def lock_specialist(*, specialist: Specialist) -> None:
+    """Take the specialist's row lock, the first lock of every change to their bookings or
+    hours (then the client's, then the consultation's): changes queue, in one order."""
+    Specialist.objects.select_for_update().filter(pk=specialist.pk).values_list("pk").first()
+
+
+def read_hours(*, specialist: Specialist, since: date) -> Hours:
     """Two queries: the settings (none when loaded with select_related), then the weekly
     hours and the exceptions from `since` on, in one round trip."""
     if Specialist.booking_settings.is_cached(specialist):
@@ -324,13 +350,13 @@ def hours_for(*, specialist: Specialist, since: date) -> Hours:
     """The specialist's hours, from the cache when it holds them.
 
     The cache is filled only outside transactions, so it never holds a write that may still
-    be rolled back; every change goes through forget_hours().
+    be rolled back, and under the token read before the hours (see `_hours_token`).
     """
-    key = _hours_key(specialist)
+    key = f"bookings:hours:v2:{_specialist_key(specialist)}:{_hours_token(specialist)}"
     cached = cache.get(key)
     if isinstance(cached, Hours) and cached.since <= since:
         return cached
-    hours = _read_hours(specialist, since=since)
+    hours = read_hours(specialist=specialist, since=since)
     if not connection.in_atomic_block:
         cache.set(key, hours, HOURS_CACHE_SECONDS)
     return hours
@@ -366,12 +392,25 @@ def with_window(
     if ends is None:
         ends = starts + rules.horizon
     margin = rules.buffer + (SLOT if rules.daily_cap is None else timedelta(days=2))
-    busy = list(
+    consultations = (
         Consultation.objects.active()
         .filter(specialist=specialist, starts_at__lt=ends + margin, ends_at__gt=starts - margin)
-        .values_list("starts_at", "ends_at")
+        .order_by()
+        .values_list("starts_at", "ends_at", Value(True))
     )
-    return dataclasses.replace(calendar, busy=busy, covers=(starts, ends))
+    elsewhere = (
+        BusyTime.objects.filter(
+            specialist=specialist,
+            starts_at__lt=ends + rules.buffer + SLOT,
+            ends_at__gt=starts - rules.buffer,
+        )
+        .order_by()
+        .values_list("starts_at", "ends_at", Value(False))
+    )
+    busy, blocked = [], []
+    for busy_start, busy_end, is_consultation in consultations.union(elsewhere, all=True):
+        (busy if is_consultation else blocked).append((busy_start, busy_end))
+    return dataclasses.replace(calendar, busy=busy, blocked=blocked, covers=(starts, ends))
 
 
 def slots_for(
@@ -445,19 +484,6 @@ def offers_after_checks(
     return offers(dataclasses.replace(calendar, busy=()), starts_at=starts_at, now=now)
 
 
-def with_busy(
-    calendar: Calendar,
-    *,
-    add: tuple[datetime, datetime] | None = None,
-    remove: tuple[datetime, datetime] | None = None,
-) -> Calendar:
-    """The same calendar after one consultation was added, moved or cancelled."""
-    busy = [b for b in calendar.busy if b != remove]
-    if add is not None:
-        busy.append(add)
-    return dataclasses.replace(calendar, busy=busy)
-
-
 def load_calendars(*, specialist_ids: Sequence[int], now: datetime) -> dict[int, Calendar]:
     """Calendars of many specialists over their horizons, in four queries whatever the count."""
     specialists = dict(
@@ -492,6 +518,11 @@ def load_calendars(*, specialist_ids: Sequence[int], now: datetime) -> dict[int,
         .values_list("specialist_id", "starts_at", "ends_at")
     ):
         busy[specialist_id].append((busy_start, busy_end))
+    blocked: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for specialist_id, busy_start, busy_end in BusyTime.objects.filter(
+        specialist_id__in=specialist_ids, ends_at__gt=now
+    ).values_list("specialist_id", "starts_at", "ends_at"):
+        blocked[specialist_id].append((busy_start, busy_end))
     return {
         specialist_id: Calendar(
             zone=zone_or_none(zone_key) or ZoneInfo("UTC"),
@@ -499,6 +530,7 @@ def load_calendars(*, specialist_ids: Sequence[int], now: datetime) -> dict[int,
             weekly=_weekly_map(weekly[specialist_id]),
             exceptions=exceptions[specialist_id],
             busy=busy[specialist_id],
+            blocked=blocked[specialist_id],
         )
         for specialist_id, zone_key in specialists.items()
     }
@@ -536,7 +568,8 @@ def set_weekly_hours(
     Consultations already booked are kept, whatever the new hours.
     """
     check_ranges(ranges)
-    forget_hours(specialist=specialist)
+    lock_specialist(specialist=specialist)
+    hours_changed(specialist=specialist)
     WeeklyHours.objects.filter(specialist=specialist).delete()
     WeeklyHours.objects.bulk_create(
         WeeklyHours(specialist=specialist, weekday=weekday, starts=start, ends=end)
@@ -565,7 +598,8 @@ def add_exception(
         raise AvailabilityError(_("Extra hours need a start and an end time."))
     if starts is not None and ends is not None:
         check_ranges([(0, starts, ends)])
-    forget_hours(specialist=specialist)
+    lock_specialist(specialist=specialist)
+    hours_changed(specialist=specialist)
     exception = AvailabilityException.objects.create(
         specialist=specialist, date=day, kind=kind, starts=starts, ends=ends
     )
@@ -576,7 +610,8 @@ def add_exception(
 @transaction.atomic
 def remove_exception(*, exception: AvailabilityException, now: datetime) -> None:
     specialist = exception.specialist
-    forget_hours(specialist=specialist)
+    lock_specialist(specialist=specialist)
+    hours_changed(specialist=specialist)
     exception.delete()
     refresh_next_free_slot(specialist=specialist, now=now)
 

@@ -6,18 +6,24 @@ is safe to show, and writes the e-mails of its change as notices in the same tra
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, connection, transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from bookings import availability, notices, reminders
 from bookings.availability import SLOT
-from bookings.models import Consultation, Notice
+from bookings.models import BusyTime, Consultation, Notice
 from directory.models import Specialist, User
 
 MAX_UPCOMING_PER_CLIENT = 3
+# Fair use: a client who cancels this often with one specialist within the window waits
+# until the window has passed before booking with them again.
+CANCELLATIONS_ALLOWED = 2
+CANCELLATION_WINDOW = timedelta(days=7)
 NOTE_MAX_LENGTH = 500
 
 
@@ -49,72 +55,157 @@ class _Facts:
     verified: bool
     with_specialist: bool
     upcoming: int
-    next_free_slot_at: datetime | None
+    cancelled_before: datetime | None
     slot_clashes: bool
     slot_day_bookings: int
 
 
 # Written out because it runs on every booking, and the ORM takes longer to build it than
-# the database takes to answer. "cancelled" and "confirmed" are Consultation.Status values.
+# the database takes to answer. "cancelled", "confirmed" and "client" are Status and Party
+# values. It runs after the locks are held, so every count is the committed one.
 _FACTS_SQL = f"""
 SELECT
     EXISTS (SELECT 1 FROM {EmailAddress._meta.db_table} e
-            WHERE e.user_id = u.id AND e.verified AND UPPER(e.email) = UPPER(%(email)s)),
+            WHERE e.user_id = %(client)s AND e.verified AND UPPER(e.email) = UPPER(%(email)s)),
     EXISTS (SELECT 1 FROM {Consultation._meta.db_table} c
-            WHERE c.client_id = u.id AND c.specialist_id = %(specialist)s
-              AND c.status <> 'cancelled'),
+            WHERE c.client_id = %(client)s AND c.specialist_id = %(specialist)s
+              AND c.status <> 'cancelled' AND c.id <> %(moving)s),
     (SELECT COUNT(*) FROM {Consultation._meta.db_table} c
-            WHERE c.client_id = u.id AND c.status = 'confirmed' AND c.ends_at > %(now)s),
-    (SELECT s.next_free_slot_at FROM {Specialist._meta.db_table} s
-            WHERE s.id = %(specialist)s),
+            WHERE c.client_id = %(client)s AND c.status = 'confirmed' AND c.ends_at > %(now)s
+              AND c.id <> %(moving)s),
+    (SELECT c.cancelled_at FROM {Consultation._meta.db_table} c
+            WHERE c.client_id = %(client)s AND c.specialist_id = %(specialist)s
+              AND c.status = 'cancelled' AND c.cancelled_by = 'client'
+              AND c.cancelled_at > %(cancel_since)s
+            ORDER BY c.cancelled_at DESC LIMIT 1 OFFSET {CANCELLATIONS_ALLOWED - 1}),
     EXISTS (SELECT 1 FROM {Consultation._meta.db_table} c
             WHERE c.specialist_id = %(specialist)s AND c.status <> 'cancelled'
-              AND c.starts_at < %(clash_until)s AND c.ends_at > %(clash_from)s),
+              AND c.id <> %(moving)s
+              AND c.starts_at < %(clash_until)s AND c.ends_at > %(clash_from)s)
+    OR EXISTS (SELECT 1 FROM {BusyTime._meta.db_table} b
+            WHERE b.specialist_id = %(specialist)s
+              AND b.starts_at < %(clash_until)s AND b.ends_at > %(clash_from)s),
     (SELECT COUNT(*) FROM {Consultation._meta.db_table} c
             WHERE c.specialist_id = %(specialist)s AND c.status <> 'cancelled'
+              AND c.id <> %(moving)s
               AND c.starts_at >= %(day_from)s AND c.starts_at < %(day_until)s)
-FROM {User._meta.db_table} u
-WHERE u.id = %(client)s
-"""  # noqa: S608 (table names only; every value is a parameter)
+"""  # noqa: S608 (table names and a constant only; every value is a parameter)
 
 
 def _facts(
-    *, client: User, specialist: Specialist, window: availability.SlotWindow, now: datetime
+    *,
+    client: User,
+    specialist: Specialist,
+    window: availability.SlotWindow,
+    now: datetime,
+    moving: Consultation | None = None,
 ) -> _Facts:
-    """One round trip for every rule: lock the client's row (so that one client's bookings
-    queue and the limit cannot be raced past), then read what the rules need about them,
-    the specialist's stored next free slot as it is now and the bookings around the slot
-    (inside this transaction: IMMEDIATE on SQLite, so writers queue)."""
+    """Everything the rules need about the client and the slot's surroundings, in one round
+    trip. Call it with the locks held: each statement then sees every booking committed
+    before them (READ COMMITTED on PostgreSQL; the IMMEDIATE transaction on SQLite)."""
     moment = connection.ops.adapt_datetimefield_value
-    sql = _FACTS_SQL + (" FOR UPDATE" if connection.features.has_select_for_update else "")
     with connection.cursor() as cursor:
         cursor.execute(
-            sql,
+            _FACTS_SQL,
             {
                 "client": client.pk,
                 "email": client.email,
                 "specialist": specialist.pk,
+                "moving": moving.pk if moving else 0,
                 "now": moment(now),
+                "cancel_since": moment(now - CANCELLATION_WINDOW),
                 "clash_from": moment(window.clash_from),
                 "clash_until": moment(window.clash_until),
                 "day_from": moment(window.day_from),
                 "day_until": moment(window.day_until),
             },
         )
-        row = cursor.fetchone()
-    if row is None:
-        raise BookingError(_("Please log in again to book."))
-    verified, with_specialist, upcoming, next_free, clashes, day_bookings = row
-    if next_free is not None and next_free.tzinfo is None:  # SQLite: naive, in UTC
-        next_free = next_free.replace(tzinfo=UTC)
+        verified, with_specialist, upcoming, cancelled_before, clashes, day_bookings = (
+            cursor.fetchone()
+        )
+    if isinstance(cancelled_before, str):  # SQLite returns a subquery's datetime as text
+        cancelled_before = datetime.fromisoformat(cancelled_before)
+    if cancelled_before is not None and cancelled_before.tzinfo is None:
+        cancelled_before = cancelled_before.replace(tzinfo=UTC)
     return _Facts(
         verified=bool(verified),
         with_specialist=bool(with_specialist),
         upcoming=upcoming,
-        next_free_slot_at=next_free,
+        cancelled_before=cancelled_before,
         slot_clashes=bool(clashes),
         slot_day_bookings=day_bookings,
     )
+
+
+def _locked_specialist(specialist: Specialist) -> Specialist:
+    """The first lock of every change: the specialist's row, read fresh with their rules."""
+    return (
+        Specialist.objects.select_for_update(of=("self",))
+        .select_related("booking_settings")
+        .get(pk=specialist.pk)
+    )
+
+
+def _lock_client(client: User) -> None:
+    """The second lock: one client's bookings queue, so their limits cannot be raced past."""
+    User.objects.select_for_update().filter(pk=client.pk).values_list("pk").first()
+
+
+def _check_slot(
+    *,
+    client: User,
+    specialist: Specialist,
+    starts_at: datetime,
+    now: datetime,
+    moving: Consultation | None = None,
+) -> availability.Calendar:
+    """Every rule about a slot and the client, decided with the locks held (the caller took
+    them, specialist then client); the specialist's hours as read now, for what follows.
+
+    A consultation being moved (`moving`) is left out of every count and clash.
+    """
+    if starts_at <= now:
+        raise BookingError(_("That time has already passed. Please pick another."))
+    # The hours as committed, never from the cache: an edit saved a moment ago counts.
+    zone = availability.zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+    hours = availability.read_hours(
+        specialist=specialist, since=min(now, starts_at).astimezone(zone).date() - timedelta(1)
+    )
+    calendar = availability.Calendar(
+        zone=zone, rules=hours.rules, weekly=hours.weekly, exceptions=hours.exceptions
+    )
+    window = availability.slot_window(calendar, starts_at=starts_at)
+    facts = _facts(client=client, specialist=specialist, window=window, now=now, moving=moving)
+    if moving is None:
+        if not facts.verified:
+            raise BookingError(_("Please verify your e-mail address before booking."))
+        if facts.with_specialist:
+            raise BookingError(_("You already have a free consultation with this specialist."))
+        if facts.upcoming >= MAX_UPCOMING_PER_CLIENT:
+            raise BookingError(
+                _(
+                    "You can have at most three upcoming free consultations. "
+                    "Cancel one to book another."
+                )
+            )
+        if facts.cancelled_before is not None:
+            again = facts.cancelled_before + CANCELLATION_WINDOW
+            raise BookingError(
+                _(
+                    "You have cancelled twice with this specialist in the last week, so you "
+                    "can book with them again from %(date)s. You can still book with others."
+                )
+                % {"date": formats.date_format(again.astimezone(zone), "DATE_FORMAT")}
+            )
+    if not availability.offers_after_checks(
+        calendar,
+        starts_at=starts_at,
+        now=now,
+        clashes=facts.slot_clashes,
+        day_bookings=facts.slot_day_bookings,
+    ):
+        raise BookingError(_("That time is no longer available. Please pick another."))
+    return calendar
 
 
 @transaction.atomic
@@ -132,40 +223,25 @@ def book(
     """Book a free consultation in a slot the specialist offers, or raise BookingError.
 
     Rules: a published specialist who offers free consultations, a verified e-mail, not
-    the specialist themself, a slot outside the notice window and inside the horizon,
-    one free consultation per client and specialist, at most three upcoming ones in all.
+    the specialist themself, a slot in their hours, outside the notice window and inside
+    the horizon, clear of other consultations and busy times by the buffer, under the daily
+    cap, one free consultation per client and specialist, at most three upcoming ones in
+    all, and not after cancelling twice with this specialist in a week.
+    Every rule is decided after the locks (specialist, then client), so simultaneous
+    requests cannot slip past one; the database constraints stand behind the overlap and
+    pair rules.
     """
-    if not (specialist.is_listed and specialist.offers_free_consultation):
-        raise BookingError(_("This specialist is not offering free consultations right now."))
     if specialist.owner_id == client.pk:
         raise BookingError(_("You cannot book a consultation with yourself."))
     if mode == Consultation.Mode.PHONE and not phone.strip():
         raise BookingError(_("Please give a phone number for a phone consultation."))
     if len(note) > NOTE_MAX_LENGTH:
         raise BookingError(_("Please keep the note to 500 characters."))
-    # The specialist's hours and rules: from the cache, outside the round trip below.
-    calendar = availability.hours_calendar(specialist=specialist, starts=now)
-    window = availability.slot_window(calendar, starts_at=starts_at)
-    facts = _facts(client=client, specialist=specialist, window=window, now=now)
-    specialist.next_free_slot_at = facts.next_free_slot_at
-    if not facts.verified:
-        raise BookingError(_("Please verify your e-mail address before booking."))
-    if facts.with_specialist:
-        raise BookingError(_("You already have a free consultation with this specialist."))
-    if facts.upcoming >= MAX_UPCOMING_PER_CLIENT:
-        raise BookingError(
-            _("You can have at most three upcoming free consultations. Cancel one to book another.")
-        )
-    if starts_at <= now:
-        raise BookingError(_("That time has already passed. Please pick another."))
-    if not availability.offers_after_checks(
-        calendar,
-        starts_at=starts_at,
-        now=now,
-        clashes=facts.slot_clashes,
-        day_bookings=facts.slot_day_bookings,
-    ):
-        raise BookingError(_("That time is no longer available. Please pick another."))
+    specialist = _locked_specialist(specialist)
+    if not (specialist.is_listed and specialist.offers_free_consultation):
+        raise BookingError(_("This specialist is not offering free consultations right now."))
+    _lock_client(client)
+    calendar = _check_slot(client=client, specialist=specialist, starts_at=starts_at, now=now)
     # No savepoint: a refused insert ends the whole booking, and the BookingError raised
     # below rolls the transaction back as it leaves this function.
     try:
@@ -189,7 +265,11 @@ def book(
     return consultation
 
 
-def _lock(consultation: Consultation) -> Consultation:
+def _lock(consultation: Consultation, *, client: bool = False) -> Consultation:
+    """Lock in the one order: the specialist, (the client,) then the consultation."""
+    _locked_specialist(consultation.specialist)
+    if client:
+        _lock_client(consultation.client)
     return (
         Consultation.objects.select_for_update(of=("self",))
         .select_related("specialist__booking_settings", "client")
@@ -234,7 +314,7 @@ def reschedule(
     Its reminders move with it. Raises BookingError when the new time is not bookable
     or was just taken, or the consultation can no longer be changed.
     """
-    locked = _lock(consultation)
+    locked = _lock(consultation, client=True)
     party = party_of(consultation=locked, user=by)
     if party is None:
         raise BookingError(_("This consultation is not yours to change."))
@@ -244,10 +324,13 @@ def reschedule(
         raise BookingError(_("This consultation has already started."))
     if starts_at == locked.starts_at:
         raise BookingError(_("That is the time already booked. Please pick another."))
-    current = (locked.starts_at, locked.ends_at)
-    calendar = availability.load_calendar(specialist=locked.specialist, starts=now)
-    if not availability.offers(calendar, starts_at=starts_at, now=now, ignore=current):
-        raise BookingError(_("That time is no longer available. Please pick another."))
+    _check_slot(
+        client=locked.client,
+        specialist=locked.specialist,
+        starts_at=starts_at,
+        now=now,
+        moving=locked,
+    )
     locked.starts_at = starts_at
     locked.ends_at = starts_at + SLOT
     locked.change_reason = reason.strip()[:NOTE_MAX_LENGTH]
@@ -258,13 +341,7 @@ def reschedule(
     except IntegrityError:
         raise _taken() from None
     reminders.move(consultation=locked, now=now)
-    availability.refresh_next_free_slot(
-        specialist=locked.specialist,
-        now=now,
-        calendar=availability.with_busy(
-            calendar, add=(locked.starts_at, locked.ends_at), remove=current
-        ),
-    )
+    availability.refresh_next_free_slot(specialist=locked.specialist, now=now)
     notices.queue(consultation=locked, kind=Notice.Kind.RESCHEDULED, by=party, now=now)
     return locked
 

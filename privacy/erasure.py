@@ -158,7 +158,7 @@ def _erase_profile(specialist: Specialist) -> None:
         related.clear()
     for model in (BookingSettings, WeeklyHours, AvailabilityException):
         model.objects.filter(specialist=specialist).delete()
-    availability.forget_hours(specialist=specialist)
+    availability.hours_changed(specialist=specialist)
     ArticleLink.objects.filter(specialist=specialist).delete()
     ProfileLinkState.objects.filter(specialist=specialist).delete()
     LogEntry.objects.filter(

@@ -133,23 +133,42 @@ def test_a_whole_day_off_offers_nothing_that_day():
     assert day_slots(calendar, day + timedelta(days=1))
 
 
-# --- Daylight saving: five zones, the day before, of and after each transition ---------
+# --- Daylight saving: nine zones, 2026 and 2027, the day before, of and after each change ---
 
-TRANSITIONS = {
-    "Europe/Berlin": [date(2026, 3, 29), date(2026, 10, 25)],
-    "America/New_York": [date(2026, 3, 8), date(2026, 11, 1)],
-    "Australia/Sydney": [date(2026, 4, 5), date(2026, 10, 4)],
-    "Asia/Kolkata": [date(2026, 3, 29), date(2026, 10, 25)],  # no DST: nothing may move
-    "America/Santiago": [date(2026, 4, 4), date(2026, 9, 6)],
-}
-WALL_TIMES = [time(0, 30), time(2, 30), time(9, 0), time(13, 0), time(23, 30)]
-CASES = [
-    (zone, transition + timedelta(days=shift), wall)
-    for zone, days in TRANSITIONS.items()
-    for transition in days
-    for shift in (-1, 0, 1)
-    for wall in WALL_TIMES
+ZONES = [
+    "Europe/Berlin",
+    "Europe/London",
+    "America/New_York",
+    "America/St_Johns",  # UTC-3:30
+    "America/Santiago",
+    "Australia/Sydney",
+    "Australia/Lord_Howe",  # a 30-minute shift
+    "Pacific/Chatham",  # UTC+12:45, changes at 02:45
+    "Asia/Kolkata",  # no DST: nothing may move
 ]
+
+
+def transition_days(zone_key: str, year: int) -> list[date]:
+    """The local dates on which the zone's UTC offset changes in `year` (none for Kolkata)."""
+    zone = ZoneInfo(zone_key)
+    moment = datetime(year, 1, 1, tzinfo=UTC)
+    days = []
+    while moment.year == year:
+        later = moment + timedelta(hours=1)
+        if moment.astimezone(zone).utcoffset() != later.astimezone(zone).utcoffset():
+            days.append(later.astimezone(zone).date())
+        moment = later
+    return days
+
+
+CASES = [
+    (zone_key, day + timedelta(days=shift))
+    for zone_key in ZONES
+    for year in (2026, 2027)
+    for day in transition_days(zone_key, year) or [date(year, 3, 29)]
+    for shift in (-1, 0, 1)
+]
+ALL_WALL_TIMES = [time(minute // 60, minute % 60) for minute in range(0, 24 * 60, 30)]
 
 
 def moments_named(day: date, wall: time, zone: ZoneInfo) -> list[datetime]:
@@ -160,21 +179,16 @@ def moments_named(day: date, wall: time, zone: ZoneInfo) -> list[datetime]:
     return sorted(c for c in candidates if c.astimezone(zone).replace(tzinfo=None) == naive)
 
 
-def test_the_matrix_days_really_are_transitions():
-    for zone_key, days in TRANSITIONS.items():
-        if zone_key == "Asia/Kolkata":
-            continue
-        zone = ZoneInfo(zone_key)
-        for day in days:
-            before = datetime.combine(day, time(0), tzinfo=UTC) - timedelta(hours=14)
-            after = before + timedelta(hours=48)
-            assert before.astimezone(zone).utcoffset() != after.astimezone(zone).utcoffset()
+def test_the_matrix_has_two_transitions_a_year_where_the_zone_has_them():
+    for zone_key in ZONES:
+        for year in (2026, 2027):
+            expected = 0 if zone_key == "Asia/Kolkata" else 2
+            assert len(transition_days(zone_key, year)) == expected, (zone_key, year)
 
 
-@pytest.mark.parametrize(("zone_key", "day", "wall"), CASES, ids=lambda v: str(v))
-def test_daylight_saving_never_offers_a_missing_time_and_offers_a_repeated_one_once(
-    zone_key, day, wall
-):
+@pytest.mark.parametrize(("zone_key", "day"), CASES, ids=lambda v: str(v))
+def test_daylight_saving_offers_each_wall_time_as_often_as_it_happens(zone_key, day):
+    """A missing wall time is never offered; a repeated one is offered at both instants."""
     zone = ZoneInfo(zone_key)
     calendar = Calendar(
         zone=zone,
@@ -182,21 +196,16 @@ def test_daylight_saving_never_offers_a_missing_time_and_offers_a_repeated_one_o
         weekly={weekday: [(0, 24 * 60)] for weekday in range(7)},
     )
     found = day_slots(calendar, day, now=datetime(2025, 1, 1, tzinfo=UTC))
-    named = [
-        s
-        for s in found
-        if s.starts_at.astimezone(zone).replace(tzinfo=None).time() == wall
-        and s.starts_at.astimezone(zone).date() == day
-    ]
-    expected = moments_named(day, wall, zone)
-
-    if not expected:
-        assert named == []  # the wall time does not exist that day
-    else:
-        assert len(named) == 1  # offered once, even when the wall time happens twice
-        assert named[0].starts_at == expected[0]
-        assert named[0].ends_at - named[0].starts_at == timedelta(minutes=30)
+    for wall in ALL_WALL_TIMES:
+        named = [
+            s.starts_at
+            for s in found
+            if s.starts_at.astimezone(zone).replace(tzinfo=None) == datetime.combine(day, wall)
+        ]
+        assert named == moments_named(day, wall, zone), (zone_key, day, wall)
+    assert all(s.ends_at - s.starts_at == timedelta(minutes=30) for s in found)
     assert len({s.starts_at for s in found}) == len(found)
+    assert found == sorted(found)
 
 
 def test_a_nine_oclock_slot_stays_at_nine_across_a_transition():

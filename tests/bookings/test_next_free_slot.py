@@ -154,7 +154,7 @@ def test_the_last_free_slot_of_the_horizon_being_booked_leaves_none():
     specialist = _specialist(starts=time(9), ends=time(9, 30))
     BookingSettings.objects.filter(specialist=specialist).update(notice_hours=0, horizon_days=1)
     specialist.refresh_from_db()
-    availability.forget_hours(specialist=specialist)
+    availability.hours_changed(specialist=specialist)
     first = availability.refresh_next_free_slot(specialist=specialist, now=now)
     assert first is not None
 
