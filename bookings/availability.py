@@ -407,7 +407,8 @@ def with_window(
         .order_by()
         .values_list("starts_at", "ends_at", Value(False))
     )
-    busy, blocked = [], []
+    busy: list[tuple[datetime, datetime]] = []
+    blocked: list[tuple[datetime, datetime]] = []
     for busy_start, busy_end, is_consultation in consultations.union(elsewhere, all=True):
         (busy if is_consultation else blocked).append((busy_start, busy_end))
     return dataclasses.replace(calendar, busy=busy, blocked=blocked, covers=(starts, ends))
