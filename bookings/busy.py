@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from bookings import availability
 from bookings.models import BusyTime
 from directory.models import Specialist
 
@@ -23,7 +24,10 @@ def replace_busy_times(
 
     Empty or inverted intervals are dropped, overlapping ones merged, and at most
     MAX_BUSY_TIMES_PER_SOURCE of the earliest are kept. Past rows of the source go too.
+    Takes the specialist's lock first, like a booking, so a booking in flight either saw
+    the old busy times and is kept, or sees the new ones; slots show them at once.
     """
+    availability.lock_specialist(specialist=specialist)
     merged: list[tuple[datetime, datetime]] = []
     for starts_at, ends_at in sorted(i for i in intervals if i[1] > i[0] and i[1] > now):
         if merged and starts_at <= merged[-1][1]:
@@ -36,9 +40,13 @@ def replace_busy_times(
         BusyTime(specialist=specialist, source=source, starts_at=start, ends_at=end)
         for start, end in merged
     )
+    availability.refresh_next_free_slot(specialist=specialist, now=now)
     return len(merged)
 
 
-def forget_source(*, source: str) -> None:
+@transaction.atomic
+def forget_source(*, specialist: Specialist, source: str, now: datetime) -> None:
     """Drop every busy time a source wrote (a calendar connection was removed)."""
-    BusyTime.objects.filter(source=source).delete()
+    availability.lock_specialist(specialist=specialist)
+    BusyTime.objects.filter(specialist=specialist, source=source).delete()
+    availability.refresh_next_free_slot(specialist=specialist, now=now)
