@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bookings import time_off
 from bookings.availability import zone_or_none
 from bookings.booking import NOTE_MAX_LENGTH
 from bookings.models import AvailabilityException, BookingSettings, Consultation, Weekday
@@ -183,8 +184,20 @@ WeeklyFormSet = forms.formset_factory(
 
 
 class ExceptionForm(forms.Form):
+    """Time off or extra hours over one date or a range of dates."""
+
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(label=_("What"), choices=AvailabilityException.Kind.choices)
+    last = forms.DateField(
+        label=_("Until (for several days)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for one day."),
+    )
+    kind = forms.ChoiceField(
+        label=_("What"),
+        choices=AvailabilityException.Kind.choices,
+        initial=AvailabilityException.Kind.OFF,
+    )
     starts = forms.ChoiceField(
         label=_("From"), choices=[("", _("All day")), *HALF_HOURS], required=False
     )
@@ -194,7 +207,39 @@ class ExceptionForm(forms.Form):
         data = super().clean() or {}
         for name in ("starts", "ends"):
             data[name] = _clock(data[name]) if data.get(name) else None
+        if data.get("date") is not None and data.get("kind"):
+            data["dates"] = time_off.Dates(
+                first=data["date"],
+                last=data.get("last") or data["date"],
+                kind=data["kind"],
+                starts=data["starts"],
+                ends=data["ends"],
+            )
         return data
+
+
+class TimeOffDecisionForm(forms.Form):
+    """Posted with an ExceptionForm when time off covers booked consultations."""
+
+    decision = forms.ChoiceField(
+        label=_("The consultations booked in that time"),
+        choices=time_off.DECISIONS,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label=_("Message to each client (sent with the cancellation)"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    seen = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+    def clean_seen(self) -> list[int]:
+        parts = [part for part in self.cleaned_data["seen"].split(",") if part]
+        if not all(part.isdigit() and len(part) < 19 for part in parts):
+            raise forms.ValidationError(_("Please start again from the availability page."))
+        return [int(part) for part in parts]
 
 
 class BookingSettingsForm(forms.ModelForm):

@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bookings import availability, booking, calendar
+from bookings import availability, booking, calendar, time_off
 from bookings.availability import Slot, zone_or_none
 from bookings.forms import (
     BaseWeeklyFormSet,
@@ -31,6 +31,7 @@ from bookings.forms import (
     ExceptionForm,
     FitForm,
     RescheduleForm,
+    TimeOffDecisionForm,
     WeeklyFormSet,
     parse_slot,
     slot_value,
@@ -513,17 +514,12 @@ def _availability_page(
         }
         for row in rows
     ]
-    zone = zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
     context = {
         "specialist": specialist,
         "formset": formset or WeeklyFormSet(prefix="hours", initial=initial),
         "settings_form": settings_form or BookingSettingsForm(instance=booking_settings),
         "exception_form": exception_form or ExceptionForm(),
-        "exceptions": list(
-            AvailabilityException.objects.filter(
-                specialist=specialist, date__gte=timezone.now().astimezone(zone).date()
-            )
-        ),
+        "periods": time_off.upcoming_periods(specialist=specialist, now=timezone.now()),
     }
     return render(request, "bookings/availability.html", context, status=status)
 
@@ -560,22 +556,57 @@ def availability_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_prompt_required(CONSULTATIONS_PROMPT)
 @require_POST
 def add_exception(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Time off or extra hours; over booked consultations, a page to decide about them
+    first, which posts here again."""
     specialist = _own_specialist(request)
     form = ExceptionForm(request.POST)
-    if form.is_valid():
+    decision_form = TimeOffDecisionForm(request.POST)
+    if form.is_valid() and decision_form.is_valid():
+        decided = decision_form.cleaned_data
         try:
-            availability.add_exception(
+            added = time_off.add(
                 specialist=specialist,
-                day=form.cleaned_data["date"],
-                kind=form.cleaned_data["kind"],
-                starts=form.cleaned_data["starts"],
-                ends=form.cleaned_data["ends"],
+                dates=form.cleaned_data["dates"],
+                seen=decided["seen"],
+                decision=decided["decision"],
+                message=decided["message"],
                 now=timezone.now(),
+            )
+        except time_off.DecisionNeeded as needed:
+            seen = ",".join(str(c.pk) for c in needed.consultations)
+            notice = ""
+            if decided["seen"] and not decided["decision"]:
+                notice = _("Please choose what should happen to them.")
+            elif decided["seen"]:
+                notice = _("Someone booked in that time since you looked. Please decide again.")
+            context = {
+                "specialist": specialist,
+                "dates": form.cleaned_data["dates"],
+                "carried": [(name, request.POST.get(name, "")) for name in form.fields],
+                "consultations": needed.consultations,
+                "decision_form": TimeOffDecisionForm(
+                    initial={"seen": seen, "message": decided["message"]}
+                ),
+                "notice": notice,
+                "zone": specialist.time_zone,
+            }
+            return render(
+                request, "bookings/time_off_confirm.html", context, status=409 if notice else 200
             )
         except availability.AvailabilityError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Added."))
+            if added.cancelled:
+                text = ngettext(
+                    "Added. %(count)d consultation is cancelled; we have told the client.",
+                    "Added. %(count)d consultations are cancelled; we have told each client.",
+                    len(added.cancelled),
+                ) % {"count": len(added.cancelled)}
+            elif added.kept:
+                text = _("Added. The consultations booked in that time are kept.")
+            else:
+                text = _("Added.")
+            messages.success(request, text)
             return redirect("bookings:availability")
     return _availability_page(request, specialist, exception_form=form, status=400)
 
@@ -583,11 +614,16 @@ def add_exception(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_prompt_required(CONSULTATIONS_PROMPT)
 @require_POST
 def remove_exception(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Remove one entry: the date, or with `through`, the run of days it starts."""
     exception = get_object_or_404(
         AvailabilityException.objects.select_related("specialist"),
         pk=pk,
         specialist__owner=request.user,
     )
-    availability.remove_exception(exception=exception, now=timezone.now())
+    try:
+        through = date.fromisoformat(request.POST.get("through", "")[:10])
+    except ValueError:
+        through = exception.date
+    time_off.remove(exception=exception, through=through, now=timezone.now())
     messages.success(request, _("Removed."))
     return redirect("bookings:availability")
