@@ -139,10 +139,11 @@ def add(
     is saved) when consultations are booked in the time off and `decision` is not given
     for all of them: every one must be in `seen`, the ids the specialist was shown.
     Cancelling goes through booking.cancel, so each client gets the notice and `message`.
-    The specialist's row is locked first, so two entries for one specialist queue.
+    The specialist's row is locked first, as a booking does, so a booking made meanwhile
+    is either seen here or refused by the time off.
     """
     check(specialist=specialist, dates=dates, now=now)
-    Specialist.objects.select_for_update().filter(pk=specialist.pk).first()
+    availability.lock_specialist(specialist=specialist)
     booked: list[Consultation] = []
     if dates.kind == AvailabilityException.Kind.OFF:
         booked = booked_during(specialist=specialist, dates=dates, now=now)
@@ -156,7 +157,7 @@ def add(
                     consultation=consultation, by=specialist.owner, reason=message, now=now
                 )
             )
-    availability.forget_hours(specialist=specialist)
+    availability.hours_changed(specialist=specialist)
     AvailabilityException.objects.bulk_create(
         AvailabilityException(
             specialist=specialist, date=day, kind=dates.kind, starts=dates.starts, ends=dates.ends
@@ -228,7 +229,8 @@ def remove(*, exception: AvailabilityException, through: date, now: datetime) ->
     Returns how many days were removed.
     """
     specialist = exception.specialist
-    availability.forget_hours(specialist=specialist)
+    availability.lock_specialist(specialist=specialist)
+    availability.hours_changed(specialist=specialist)
     removed, _by_model = AvailabilityException.objects.filter(
         specialist=specialist,
         kind=exception.kind,
