@@ -1,7 +1,7 @@
 """Demo data for bookings: weekly hours for every demo specialist, a few consultations,
-and next_free_slot_at for all. Idempotent, and a few seconds even for 50,000 specialists:
-hours are inserted with one INSERT ... SELECT and the next free slot is computed once per
-(time zone, pattern) group instead of once per specialist.
+and next_free_slot_at and free_times for all. Idempotent, and a few seconds even for 50,000
+specialists: hours are inserted with one INSERT ... SELECT and the next free slot is computed
+once per (time zone, pattern) group instead of once per specialist.
 """
 
 from datetime import datetime, time, timedelta
@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from bookings import availability, reminders
+from bookings import availability, free_times, reminders
 from bookings.availability import SLOT, Calendar, Rules
 from bookings.models import Consultation, WeeklyHours
 from directory.demo import CLIENT_EMAIL, DEMO_PASSWORD, SPECIALIST_EMAIL
@@ -95,7 +95,9 @@ def _consultations(now) -> int:  # type: ignore[no-untyped-def]
 def _next_free_slots(now) -> None:  # type: ignore[no-untyped-def]
     """One calculation per (zone, pattern); exact per-specialist refresh where it matters."""
     offering = Specialist.objects.offering_free_consultations()
-    Specialist.objects.exclude(pk__in=offering.values("pk")).update(next_free_slot_at=None)
+    Specialist.objects.exclude(pk__in=offering.values("pk")).update(
+        next_free_slot_at=None, free_times=0
+    )
     zones = offering.order_by().values_list("time_zone", flat=True).distinct()
     for zone_key in zones:
         zone = availability.zone_or_none(zone_key) or ZoneInfo("UTC")
@@ -106,12 +108,14 @@ def _next_free_slots(now) -> None:  # type: ignore[no-untyped-def]
                 weekly.setdefault(weekday, []).append(
                     (start.hour * 60 + start.minute, end.hour * 60 + end.minute)
                 )
-            slot = availability.first_slot(
-                Calendar(zone=zone, rules=Rules(), weekly=weekly), now=now
-            )
+            calendar = Calendar(zone=zone, rules=Rules(), weekly=weekly)
+            slot = availability.first_slot(calendar, now=now)
             offering.filter(time_zone=zone_key).alias(mod=F("id") % len(PATTERNS)).filter(
                 mod=index
-            ).update(next_free_slot_at=slot.starts_at if slot else None)
+            ).update(
+                next_free_slot_at=slot.starts_at if slot else None,
+                free_times=free_times.mask(calendar, now=now),
+            )
     special = set(Consultation.objects.order_by().values_list("specialist_id", flat=True))
     special |= set(availability.BookingSettings.objects.values_list("specialist_id", flat=True))
     special |= set(
@@ -119,6 +123,7 @@ def _next_free_slots(now) -> None:  # type: ignore[no-untyped-def]
     )
     for specialist in offering.filter(pk__in=special):
         availability.refresh_next_free_slot(specialist=specialist, now=now)
+    free_times.refresh(now=now, specialist_ids=list(special))
 
 
 @transaction.atomic

@@ -171,6 +171,10 @@ CELERY_BEAT_SCHEDULE["bookings-refresh-next-free-slots"] = {
     "task": "bookings.refresh_next_free_slots",
     "schedule": 900.0,  # the notice window moves with the clock
 }
+CELERY_BEAT_SCHEDULE["bookings-refresh-free-times"] = {
+    "task": "bookings.refresh_free_times",
+    "schedule": 900.0,  # the days and times of day search filters by; two weeks ahead
+}
 CELERY_BEAT_SCHEDULE["content-relink-changed-profiles"] = {
     "task": "content.recompute_changed_profiles",
     "schedule": 300.0,  # profile edits reach their relevant articles within five minutes

@@ -28,6 +28,10 @@ CARD_FIELDS = (
     "country",
     "time_zone",
     "next_free_slot_at",
+    "fee_per_session",
+    "fee_currency",
+    "sliding_scale_from",
+    "accepting_new_clients",
 )
 # Free consultations first (seed 001: those specialists are featured prominently), then
 # whoever is free soonest. Matches the partial index `specialist_listing_order`.
@@ -93,3 +97,16 @@ def next_free(specialist: Specialist) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         return ""
     return dateformat.format(moment.astimezone(zone), NEXT_FREE_FORMAT)
+
+
+def fee(specialist: Specialist) -> str:
+    """The fee, e.g. "120 CAD per session (sliding scale from 80)"; empty when none is given."""
+    if specialist.fee_per_session is None:
+        return ""
+    text = _("%(fee)s %(currency)s per session") % {
+        "fee": specialist.fee_per_session,
+        "currency": specialist.fee_currency,
+    }
+    if specialist.sliding_scale_from is not None:
+        text += " " + _("(sliding scale from %(fee)s)") % {"fee": specialist.sliding_scale_from}
+    return text

@@ -19,7 +19,17 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from directory import markdown, promotions, search
-from directory.models import Approach, Language, Promotion, Specialist, Specialty, User
+from directory.models import (
+    AgeGroup,
+    Approach,
+    Community,
+    Language,
+    Payer,
+    Promotion,
+    Specialist,
+    Specialty,
+    User,
+)
 from directory.profiles import search_document_for
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed by `make run`, demo data only
@@ -59,6 +69,15 @@ TITLES = [
     "Counselling Psychologist",
     "Art Therapist, Registered Psychotherapist",
 ]
+CURRENCIES = {
+    "Canada": "CAD",
+    "United States": "USD",
+    "United Kingdom": "GBP",
+    "Germany": "EUR",
+    "Australia": "AUD",
+    "India": "INR",
+    "Chile": "CLP",
+}
 PLACES = [
     ("Toronto", "Ontario", "Canada", "America/Toronto"),
     ("Vancouver", "British Columbia", "Canada", "America/Vancouver"),
@@ -160,7 +179,11 @@ def seed_people() -> User:
             region="Ontario",
             country="Canada",
             time_zone="America/Toronto",
-            fees="140 CAD per 50-minute session",
+            fees="50-minute sessions; couples 180 CAD",
+            fee_per_session=140,
+            fee_currency="CAD",
+            sliding_scale_from=100,
+            gender=Specialist.Gender.WOMAN,
             education=(
                 "Toronto Institute of Relational Psychotherapy\n"
                 "York University: psychology and fine arts degree"
@@ -186,6 +209,9 @@ def seed_people() -> User:
         )
         leanne.approaches.set(Approach.objects.filter(slug__in=["art-therapy", "psychodynamic"]))
         leanne.languages.set(Language.objects.filter(slug="english"))
+        leanne.payers.set(Payer.objects.filter(slug__in=["sun-life", "green-shield-canada"]))
+        leanne.age_groups.set(AgeGroup.objects.filter(slug__in=["adults", "teens"]))
+        leanne.communities.set(Community.objects.filter(slug="lgbtq-plus"))
         leanne.search_document = search_document_for(
             name=leanne.name,
             titles=leanne.titles,
@@ -230,6 +256,10 @@ def seed_specialists(*, total: int, rng_seed: int = 2026) -> DemoResult:
     approaches = list(Approach.objects.all())
     languages = list(Language.objects.all())
     english = next(lang for lang in languages if lang.slug == "english")
+    payers = list(Payer.objects.all())
+    age_groups = list(AgeGroup.objects.all())
+    communities = list(Community.objects.all())
+    genders = [*Specialist.Gender.values[:3], ""]
     photos = _photo_paths()
     password_hash = make_password(DEMO_PASSWORD)
     now = timezone.now()
@@ -243,7 +273,7 @@ def seed_specialists(*, total: int, rng_seed: int = 2026) -> DemoResult:
         for i in range(missing)
     )
     profiles = []
-    chosen: list[tuple[list[Specialty], list[Approach], list[Language]]] = []
+    chosen: list[tuple[list[Any], ...]] = []
     for i, user in enumerate(users):
         index = existing + i
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
@@ -251,8 +281,18 @@ def seed_specialists(*, total: int, rng_seed: int = 2026) -> DemoResult:
         picked_approaches = rng.sample(approaches, rng.randint(1, 3))
         picked_languages = [english, *rng.sample(languages, rng.randint(0, 2))]
         picked_languages = list({lang.pk: lang for lang in picked_languages}.values())
-        chosen.append((picked_specialties, picked_approaches, picked_languages))
+        chosen.append(
+            (
+                picked_specialties,
+                picked_approaches,
+                picked_languages,
+                rng.sample(payers, rng.randint(0, 3)),
+                rng.sample(age_groups, rng.randint(1, 3)),
+                rng.sample(communities, rng.randint(0, 2)),
+            )
+        )
         city, region, country, zone = rng.choice(PLACES)
+        fee = rng.choice([90, 110, 130, 150, 180])
         bio = _bio(
             rng, name, [s.name for s in picked_specialties], [a.name for a in picked_approaches]
         )
@@ -275,7 +315,12 @@ def seed_specialists(*, total: int, rng_seed: int = 2026) -> DemoResult:
                 region=region,
                 country=country,
                 time_zone=zone,
-                fees=f"{rng.choice([90, 110, 130, 150, 180])} per 50-minute session",
+                fees="50-minute sessions",
+                fee_per_session=fee,
+                fee_currency=CURRENCIES[country],
+                sliding_scale_from=fee - 40 if rng.random() < 0.3 else None,
+                gender=rng.choice(genders),
+                accepting_new_clients=rng.random() < 0.9,
                 education="Master of Arts in Counselling Psychology",
                 intro=f"Support with {picked_specialties[0].name.lower()} and more.",
                 bio=bio,
@@ -297,6 +342,9 @@ def seed_specialists(*, total: int, rng_seed: int = 2026) -> DemoResult:
         (Specialist.specialties.through, "specialty", 0),
         (Specialist.approaches.through, "approach", 1),
         (Specialist.languages.through, "language", 2),
+        (Specialist.payers.through, "payer", 3),
+        (Specialist.age_groups.through, "agegroup", 4),
+        (Specialist.communities.through, "community", 5),
     ):
         through.objects.bulk_create(
             (

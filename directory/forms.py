@@ -80,10 +80,15 @@ class ProfileForm(forms.ModelForm):
             "specialties": forms.CheckboxSelectMultiple,
             "approaches": forms.CheckboxSelectMultiple,
             "languages": forms.CheckboxSelectMultiple,
+            "payers": forms.CheckboxSelectMultiple,
+            "age_groups": forms.CheckboxSelectMultiple,
+            "communities": forms.CheckboxSelectMultiple,
             "bio": forms.Textarea(attrs={"rows": 12}),
             "education": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
+            "payers": _("Insurers and programmes that pay for, or reimburse, your sessions."),
+            "communities": _("Only if you want to say so; clients can search by them."),
             "bio": _(
                 "Markdown is welcome: **bold**, *italics*, lists and links. "
                 "Scripts and images are removed."
@@ -94,6 +99,14 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.processed_photo: photos.ProcessedPhoto | None = None
         self.fields["bio"].widget.attrs["maxlength"] = "10000"
+        self.fields["fee_currency"].required = False
+
+    def clean_fee_currency(self) -> str:
+        # Optional on the form: a specialist without a fee need not pick a currency.
+        return (
+            self.cleaned_data.get("fee_currency")
+            or Specialist._meta.get_field("fee_currency").get_default()
+        )
 
     def clean_education(self) -> str:
         education = self.cleaned_data["education"]

@@ -97,6 +97,39 @@ class Language(Taxonomy):
         pass
 
 
+class Payer(Taxonomy):
+    """An insurer or programme that pays for sessions (a specialist lists those they bill)."""
+
+    class Meta(Taxonomy.Meta):
+        pass
+
+
+class AgeGroup(Taxonomy):
+    """Who the help is for: children, teens, adults, couples, families."""
+
+    class Meta(Taxonomy.Meta):
+        pass
+
+
+class Community(Taxonomy):
+    """A community or identity a specialist chooses to say they serve (optional)."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name_plural = "communities"
+
+
+# Fees are whole units of one of these; a budget filter compares within one currency only.
+CURRENCY_CHOICES = [
+    ("CAD", "CAD"),
+    ("USD", "USD"),
+    ("EUR", "EUR"),
+    ("GBP", "GBP"),
+    ("AUD", "AUD"),
+    ("INR", "INR"),
+    ("CLP", "CLP"),
+]
+
+
 PROFILE_SLUG_PLACEHOLDER = "0slug0"
 
 
@@ -126,6 +159,12 @@ class Specialist(models.Model):
         PENDING = "pending", _("Pending review")
         PUBLISHED = "published", _("Published")
         REJECTED = "rejected", _("Changes requested")
+
+    class Gender(models.TextChoices):
+        WOMAN = "woman", _("Woman")
+        MAN = "man", _("Man")
+        NON_BINARY = "non_binary", _("Non-binary")
+        SELF_DESCRIBED = "self_described", _("In my own words")
 
     owner = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="specialist"
@@ -159,8 +198,49 @@ class Specialist(models.Model):
     country = models.CharField(max_length=100, blank=True)
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
     fees = models.CharField(
-        max_length=160, blank=True, help_text=_("For example: 120-150 CAD per 50-minute session")
+        _("fee details"),
+        max_length=160,
+        blank=True,
+        help_text=_("For example: 120-150 CAD per 50-minute session, couples 180 CAD"),
     )
+    fee_per_session = models.PositiveIntegerField(
+        _("fee per session"),
+        null=True,
+        blank=True,
+        help_text=_("Your usual fee for one session, in whole units of the currency below."),
+    )
+    fee_currency = models.CharField(
+        _("currency"), max_length=3, choices=CURRENCY_CHOICES, default="CAD"
+    )
+    sliding_scale_from = models.PositiveIntegerField(
+        _("sliding scale: lowest fee"),
+        null=True,
+        blank=True,
+        help_text=_("If you offer a sliding scale, the lowest fee you accept. Leave empty if not."),
+    )
+    payers = models.ManyToManyField(
+        Payer, related_name="specialists", blank=True, verbose_name=_("insurance and payers")
+    )
+    age_groups = models.ManyToManyField(
+        AgeGroup, related_name="specialists", blank=True, verbose_name=_("who you work with")
+    )
+    communities = models.ManyToManyField(
+        Community,
+        related_name="specialists",
+        blank=True,
+        verbose_name=_("communities you serve (optional)"),
+    )
+    gender = models.CharField(
+        _("your gender (optional)"),
+        max_length=20,
+        choices=Gender.choices,
+        blank=True,
+        help_text=_("Some clients look for a specialist of a particular gender."),
+    )
+    gender_description = models.CharField(
+        _("your gender in your own words (optional)"), max_length=60, blank=True
+    )
+    accepting_new_clients = models.BooleanField(_("accepting new clients"), default=True)
     education = models.TextField(blank=True)
     intro = models.CharField(_("short introduction"), max_length=200, blank=True)
     bio = models.TextField(_("biography (Markdown)"), blank=True)
@@ -177,6 +257,9 @@ class Specialist(models.Model):
     # Maintained by bookings (which may import directory, never the reverse) so that search
     # can filter and sort by availability without reading every calendar.
     next_free_slot_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    # Also maintained by bookings: one bit per (local weekday, part of day) with a free
+    # consultation slot in the coming two weeks; see directory.filters.time_bit.
+    free_times = models.PositiveIntegerField(default=0, editable=False)
     # Denormalized words for search (name, titles, specialties, approaches, bio),
     # rebuilt by directory.profiles whenever any of them changes.
     search_document = models.TextField(editable=False, blank=True)
@@ -221,6 +304,18 @@ class Specialist(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(years_experience__lte=80), name="specialist_years_plausible"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sliding_scale_from=None)
+                | models.Q(
+                    fee_per_session__isnull=False,
+                    sliding_scale_from__lte=models.F("fee_per_session"),
+                ),
+                name="specialist_sliding_scale_below_fee",
+                violation_error_message=_(
+                    "A sliding scale starts at or below your fee per session; "
+                    "give both, or leave the sliding scale empty."
+                ),
             ),
         ]
 

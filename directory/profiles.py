@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from directory import markdown, search
-from directory.models import Approach, Language, Specialist, Specialty, User
+from directory.models import Specialist, User
 from directory.photos import ProcessedPhoto
 
 # What a specialist may set themselves; status, owner, slug and review fields are not here.
@@ -37,6 +37,12 @@ EDITABLE_FIELDS = (
     "country",
     "time_zone",
     "fees",
+    "fee_per_session",
+    "fee_currency",
+    "sliding_scale_from",
+    "gender",
+    "gender_description",
+    "accepting_new_clients",
     "education",
     "intro",
     "bio",
@@ -44,35 +50,34 @@ EDITABLE_FIELDS = (
     "video_url",
     "meeting_link",
 )
-RELATED_FIELDS = ("specialties", "approaches", "languages")
+RELATED_FIELDS = ("specialties", "approaches", "languages", "payers", "age_groups", "communities")
 REVIEWED_FIELDS = ("name", "titles", "license_number", "license_body")
 LICENSE_FIELDS = ("license_number", "license_body")
 
 
 @dataclass(frozen=True)
 class Lists:
-    """The names a profile page shows for its three curated lists."""
+    """The names a profile page shows for its curated lists."""
 
     specialties: list[str]
     approaches: list[str]
     languages: list[str]
+    payers: list[str]
+    age_groups: list[str]
+    communities: list[str]
 
 
 def lists_for(*, specialist_id: int) -> Lists:
-    """All three lists of one profile in one query, each sorted by name."""
+    """All the lists of one profile in one query, each sorted by name."""
     parts = []
-    for kind, model, through, column in (
-        ("specialties", Specialty, Specialist.specialties.through, "specialty_id"),
-        ("approaches", Approach, Specialist.approaches.through, "approach_id"),
-        ("languages", Language, Specialist.languages.through, "language_id"),
-    ):
+    for kind, (model, through, column, _prefix) in search.LISTS.items():
         parts.append(
             f"SELECT '{kind}', t.name FROM {model._meta.db_table} t "  # noqa: S608 - constants
             f"JOIN {through._meta.db_table} l ON l.{column} = t.id WHERE l.specialist_id = %s"
         )
-    grouped: dict[str, list[str]] = {"specialties": [], "approaches": [], "languages": []}
+    grouped: dict[str, list[str]] = {kind: [] for kind in search.LISTS}
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), [specialist_id] * 3)
+        cursor.execute(" UNION ALL ".join(parts), [specialist_id] * len(parts))
         for kind, name in cursor.fetchall():
             grouped[kind].append(name)
     return Lists(**{kind: sorted(names, key=str.lower) for kind, names in grouped.items()})

@@ -23,9 +23,9 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.utils.translation import gettext as _
 
-from directory import promotions
+from directory import filters, promotions
 from directory.cards import CARD_FIELDS, DEFAULT_ORDER, SOONEST_ORDER, with_specialties
-from directory.models import Approach, Language, Specialist, Specialty
+from directory.models import AgeGroup, Approach, Community, Language, Payer, Specialist, Specialty
 
 PAGE_SIZE = 20
 # Nobody reads page 2,500 of a directory; a narrower search serves them better, and deep
@@ -61,10 +61,24 @@ UPDATE directory_specialist AS s SET search_vector =
         (SELECT string_agg('approach' || t.approach_id, ' ')
          FROM directory_specialist_approaches t WHERE t.specialist_id = s.id),
         (SELECT string_agg('language' || t.language_id, ' ')
-         FROM directory_specialist_languages t WHERE t.specialist_id = s.id)))
+         FROM directory_specialist_languages t WHERE t.specialist_id = s.id),
+        (SELECT string_agg('payer' || t.payer_id, ' ')
+         FROM directory_specialist_payers t WHERE t.specialist_id = s.id),
+        (SELECT string_agg('agegroup' || t.agegroup_id, ' ')
+         FROM directory_specialist_age_groups t WHERE t.specialist_id = s.id),
+        (SELECT string_agg('community' || t.community_id, ' ')
+         FROM directory_specialist_communities t WHERE t.specialist_id = s.id)))
 WHERE s.id = ANY(%s)
 """
-FACET_PREFIXES = {"specialties": "specialty", "approaches": "approach", "languages": "language"}
+# Each curated list: its model, the link table and column, and its token prefix.
+LISTS = {
+    "specialties": (Specialty, Specialist.specialties.through, "specialty_id", "specialty"),
+    "approaches": (Approach, Specialist.approaches.through, "approach_id", "approach"),
+    "languages": (Language, Specialist.languages.through, "language_id", "language"),
+    "payers": (Payer, Specialist.payers.through, "payer_id", "payer"),
+    "age_groups": (AgeGroup, Specialist.age_groups.through, "agegroup_id", "agegroup"),
+    "communities": (Community, Specialist.communities.through, "community_id", "community"),
+}
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,7 @@ class Search:
     location: str = ""
     free_consultation: bool = False
     available_within: int | None = None
+    more: filters.Filters = field(default_factory=filters.Filters)
     sort: str = SORT_RELEVANCE
     page: int = 1
     notices: tuple[str, ...] = field(default=(), compare=False)
@@ -98,8 +113,20 @@ class Search:
             "location": self.location,
             "free_consultation": "1" if self.free_consultation else "",
             "available_within": self.available_within or "",
+            **self.more.params(),
         }
         return {name: str(value) for name, value in values.items() if value}
+
+    @property
+    def lists(self) -> list[tuple[str, str]]:
+        """Every curated list chosen, as (Options attribute, slug)."""
+        chosen = [
+            ("specialties", self.specialty),
+            ("approaches", self.approach),
+            ("languages", self.language),
+            *self.more.lists(),
+        ]
+        return [(kind, slug) for kind, slug in chosen if slug]
 
     @property
     def is_narrowed(self) -> bool:
@@ -120,7 +147,7 @@ class Search:
         return urlencode(self.params(**changes))
 
 
-def parse(params: Mapping[str, str]) -> Search:
+def parse(params: Mapping[str, Any]) -> Search:
     """Read a search from query parameters; anything malformed is dropped with a notice."""
     notices: list[str] = []
 
@@ -149,6 +176,7 @@ def parse(params: Mapping[str, str]) -> Search:
         notices.append(_("Availability must be a number of days."))
     elif available_within is not None:
         available_within = min(available_within, MAX_AVAILABLE_WITHIN_DAYS)
+    more = filters.parse(params, notices)
     return Search(
         q=q,
         specialty=slug("specialty", _("specialty")),
@@ -158,6 +186,7 @@ def parse(params: Mapping[str, str]) -> Search:
         location=location,
         free_consultation=(params.get("free_consultation") or "") in ("1", "on", "true"),
         available_within=available_within,
+        more=more,
         sort=sort,
         page=_positive_int(params.get("page")) or 1,
         notices=tuple(notices),
@@ -186,25 +215,24 @@ class Options:
     specialties: tuple[Option, ...]
     approaches: tuple[Option, ...]
     languages: tuple[Option, ...]
+    payers: tuple[Option, ...]
+    age_groups: tuple[Option, ...]
+    communities: tuple[Option, ...]
 
     def find(self, kind: str, slug: str) -> Option | None:
         return next((o for o in getattr(self, kind) if o.slug == slug), None)
 
 
 def load_options() -> Options:
-    """All three lists in one query."""
+    """All the lists in one query."""
     sql = " UNION ALL ".join(
         f"SELECT '{kind}', id, slug, name FROM {model._meta.db_table}"  # noqa: S608 - constants
-        for kind, model in (
-            ("specialties", Specialty),
-            ("approaches", Approach),
-            ("languages", Language),
-        )
+        for kind, (model, *_rest) in LISTS.items()
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
         rows = cursor.fetchall()
-    grouped: dict[str, list[Option]] = {"specialties": [], "approaches": [], "languages": []}
+    grouped: dict[str, list[Option]] = {kind: [] for kind in LISTS}
     for kind, pk, slug, name in rows:
         grouped[kind].append(Option(pk=pk, slug=slug, name=name))
     return Options(
@@ -229,24 +257,23 @@ def tsquery_for(terms: Sequence[str]) -> str:
 
 def matching(search: Search, *, options: Options, now: datetime) -> QuerySet[Specialist]:
     """Published specialists who match every part of `search`, not yet ordered."""
-    queryset = Specialist.objects.listed()
+    queryset: QuerySet[Specialist] = Specialist.objects.listed()
     full_text = uses_full_text()
     facets = []
-    for kind, slug, through, column in (
-        ("specialties", search.specialty, Specialist.specialties.through, "specialty_id"),
-        ("approaches", search.approach, Specialist.approaches.through, "approach_id"),
-        ("languages", search.language, Specialist.languages.through, "language_id"),
-    ):
-        if not slug:
-            continue
+    for kind, slug in search.lists:
+        _model, through, column, prefix = LISTS[kind]
         option = options.find(kind, slug)
         if option is None:
             return queryset.none()
         if full_text:
-            facets.append(f"{FACET_PREFIXES[kind]}{option.pk}")
+            facets.append(f"{prefix}{option.pk}")
         else:
             queryset = queryset.filter(
-                Exists(through.objects.filter(specialist_id=OuterRef("pk"), **{column: option.pk}))
+                Exists(
+                    through._default_manager.filter(
+                        specialist_id=OuterRef("pk"), **{column: option.pk}
+                    )
+                )
             )
     if search.format == "online":
         queryset = queryset.filter(offers_online=True)
@@ -254,6 +281,7 @@ def matching(search: Search, *, options: Options, now: datetime) -> QuerySet[Spe
         queryset = queryset.filter(offers_in_person=True)
     if search.free_consultation:
         queryset = queryset.filter(offers_free_consultation=True)
+    queryset = filters.narrow(queryset, search.more)
     if search.available_within:
         queryset = queryset.filter(
             next_free_slot_at__gte=now,
@@ -374,9 +402,7 @@ def _page(
 
 
 def _likely_few(search: Search) -> bool:
-    return bool(
-        search.terms or search.specialty or search.approach or search.language or search.location
-    )
+    return bool(search.terms or search.lists or search.location)
 
 
 def _count(base: QuerySet[Specialist], search: Search) -> int:
@@ -403,13 +429,15 @@ def find(search: Search, *, options: Options, now: datetime) -> Results:
     number for 0 or 50,000 matches (two more for a page past the end).
     """
     notices = list(search.notices)
-    for kind, slug, label in (
-        ("specialties", search.specialty, _("specialty")),
-        ("approaches", search.approach, _("approach")),
-        ("languages", search.language, _("language")),
-    ):
-        if slug and options.find(kind, slug) is None:
-            notices.append(_("We do not list that %(filter)s.") % {"filter": label})
+    labels = {
+        "specialties": _("specialty"),
+        "approaches": _("approach"),
+        "languages": _("language"),
+        **{kind: str(label) for kind, label in filters.LISTS.values()},
+    }
+    for kind, slug in search.lists:
+        if options.find(kind, slug) is None:
+            notices.append(_("We do not list that %(filter)s.") % {"filter": labels[kind]})
     base = matching(search, options=options, now=now)
     cached = cache.get(_count_key(search))
     page = _page(
@@ -426,7 +454,7 @@ def find(search: Search, *, options: Options, now: datetime) -> Results:
 def reindex(*, specialist_ids: Sequence[int]) -> None:
     """Rebuild the full-text vector of these profiles (nothing to do on SQLite).
 
-    Call it after anything in the vector changes: the texts or the three lists.
+    Call it after anything in the vector changes: the texts or the curated lists.
     """
     if uses_full_text() and specialist_ids:
         with connection.cursor() as cursor:

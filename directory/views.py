@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from directory import profiles, promotions, search, sections, sharing
+from directory import filters, profiles, promotions, search, sections, sharing
 from directory.access import CREATE_PROFILE, AuthenticatedHttpRequest, login_prompt_required
 from directory.forms import ProfileForm
 from directory.models import Specialist
@@ -69,6 +69,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
             (search.SORT_SOONEST, _("Soonest availability")),
         ],
         "removals": _filter_removals(parsed, options),
+        "currencies": filters.CURRENCIES,
+        "genders": list(filters.GENDERS.items()),
+        "days": list(filters.DAYS.items()),
+        "parts_of_day": list(filters.PARTS.items()),
         "page_links": {
             "previous": parsed.querystring(page=page.previous_page_number())
             if page.has_previous()
@@ -85,6 +89,7 @@ def _filter_removals(parsed: search.Search, options: search.Options) -> list[tup
         "specialty": ("specialties", parsed.specialty),
         "approach": ("approaches", parsed.approach),
         "language": ("languages", parsed.language),
+        **{name: (kind, getattr(parsed.more, name)) for name, (kind, _l) in filters.LISTS.items()},
     }
     removals = []
     if parsed.q:
@@ -93,6 +98,11 @@ def _filter_removals(parsed: search.Search, options: search.Options) -> list[tup
         if name in names:
             option = options.find(*names[name])
             label = option.name if option else value
+        elif name in filters.Filters.__dataclass_fields__:
+            described = filters.describe(name, value, filters=parsed.more)
+            if described is None:
+                continue
+            label = described
         elif name == "format":
             label = _("Online") if value == "online" else _("In person")
         elif name == "free_consultation":
@@ -101,7 +111,10 @@ def _filter_removals(parsed: search.Search, options: search.Options) -> list[tup
             label = _("Free within %(days)s days") % {"days": value}
         else:
             label = value
-        removals.append((label, parsed.querystring(**{name: None, "page": None})))
+        removed: dict[str, object] = {name: None, "page": None}
+        if name == "max_fee":
+            removed["currency"] = None
+        removals.append((label, parsed.querystring(**removed)))
     return removals
 
 

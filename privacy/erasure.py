@@ -49,6 +49,8 @@ PROFILE_TEXT_FIELDS = (
     "region",
     "country",
     "fees",
+    "gender",
+    "gender_description",
     "education",
     "intro",
     "bio",
@@ -151,10 +153,19 @@ def _erase_profile(specialist: Specialist) -> None:
     specialist.photo.name = specialist.photo_thumbnail.name = ""
     specialist.time_zone = "UTC"
     specialist.years_experience = 0
+    specialist.fee_per_session = specialist.sliding_scale_from = None
+    specialist.free_times = 0
     specialist.license_verified_at = specialist.submitted_at = specialist.published_at = None
     specialist.search_vector = None
     specialist.save()
-    for related in (specialist.specialties, specialist.approaches, specialist.languages):
+    for related in (
+        specialist.specialties,
+        specialist.approaches,
+        specialist.languages,
+        specialist.payers,
+        specialist.age_groups,
+        specialist.communities,
+    ):
         related.clear()
     for model in (BookingSettings, WeeklyHours, AvailabilityException):
         model.objects.filter(specialist=specialist).delete()

@@ -16,3 +16,8 @@ def places(specialist: Specialist) -> str:
 @register.filter
 def next_free(specialist: Specialist) -> str:
     return cards.next_free(specialist)
+
+
+@register.filter
+def fee(specialist: Specialist) -> str:
+    return cards.fee(specialist)
