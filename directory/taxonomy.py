@@ -262,39 +262,3 @@ def specialties_mentioned(text: str) -> list[str]:
     """Slugs of the specialties a short text (a search, a person's own words) names."""
     found = dict.fromkeys(m.slug for m in mentions(list(words(text))) if m.kind == "specialty")
     return list(found)
-
-PAYERS = [
-    "Sun Life",
-    "Manulife",
-    "Canada Life",
-    "Green Shield Canada",
-    "Blue Cross",
-    "Aetna",
-    "Cigna",
-    "UnitedHealthcare",
-    "Medicare",
-    "Employee assistance programme (EAP)",
-    "Victim services",
-    "Veterans Affairs",
-]
-
-AGE_GROUPS = [
-    "Children",
-    "Teens",
-    "Adults",
-    "Older adults",
-    "Couples",
-    "Families",
-]
-
-COMMUNITIES = [
-    "LGBTQ+",
-    "Black, Indigenous and people of colour",
-    "Immigrants and refugees",
-    "Veterans and first responders",
-    "Neurodivergent people",
-    "People with disabilities",
-    "Faith communities",
-    "Healthcare workers",
-    "Students",
-]
