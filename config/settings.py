@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULE["content-relink-all-nightly"] = {
     "task": "content.recompute_all_links",
     "schedule": crontab(hour=3, minute=15),
 }
+CELERY_BEAT_SCHEDULE["directory-remove-orphan-files"] = {
+    "task": "directory.remove_orphan_files",
+    "schedule": crontab(day_of_week="sunday", hour=4, minute=30),
+}
 CELERY_BEAT_SCHEDULE["messaging-purge-old-messages"] = {
     "task": "messaging.purge_old_messages",
     "schedule": crontab(hour=3, minute=45),

@@ -50,7 +50,10 @@ class ProfileForm(forms.ModelForm):
     photo_upload = forms.FileField(
         label=_("Photo"),
         required=False,
-        help_text=_("JPEG, PNG or WebP, up to 8 MB. A friendly, recent headshot works best."),
+        help_text=_(
+            "JPEG, PNG or WebP, up to 8 MB and 12 megapixels. "
+            "A friendly, recent headshot works best."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 

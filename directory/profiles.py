@@ -19,9 +19,13 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from directory import markdown, search
+from directory import files, limits, markdown, search
 from directory.models import Specialist, User
 from directory.photos import ProcessedPhoto
+
+# Generous for a person editing by hand; each photo costs a worker a decode.
+SAVES_PER_HOUR = 60
+PHOTOS_PER_HOUR = 12
 
 # What a specialist may set themselves; status, owner, slug and review fields are not here.
 EDITABLE_FIELDS = (
@@ -120,8 +124,25 @@ def _apply(specialist: Specialist, data: Mapping[str, Any], photo: ProcessedPhot
         if name in data:
             setattr(specialist, name, data[name])
     if photo is not None:
-        specialist.photo.save("photo.jpg", photo.profile, save=False)
-        specialist.photo_thumbnail.save("photo-card.jpg", photo.card, save=False)
+        replaced = [specialist.photo.name, specialist.photo_thumbnail.name]
+        name = files.unguessable_name(suffix="")
+        specialist.photo.save(f"{name}.jpg", photo.profile, save=False)
+        specialist.photo_thumbnail.save(f"{name}-card.jpg", photo.card, save=False)
+        files.delete_on_commit(storage=specialist.photo.storage, names=replaced)
+
+
+def may_save(*, owner: User, with_photo: bool) -> bool:
+    """Count one save of `owner`'s profile (and one photo upload); False once either limit
+    is reached. Views ask before the form decodes the photo, so a burst costs nothing."""
+    saves_ok = limits.allow(
+        scope="profile-save", key=owner.pk, limit=SAVES_PER_HOUR, window_seconds=3600
+    )
+    if not with_photo:
+        return saves_ok
+    photos_ok = limits.allow(
+        scope="photo-upload", key=owner.pk, limit=PHOTOS_PER_HOUR, window_seconds=3600
+    )
+    return saves_ok and photos_ok
 
 
 def _set_related(specialist: Specialist, data: Mapping[str, Any]) -> None:

@@ -1,6 +1,7 @@
 from celery import shared_task
+from django.utils import timezone
 
-from directory import emails
+from directory import emails, files
 
 
 @shared_task(
@@ -11,3 +12,8 @@ from directory import emails
 )
 def send_profile_decision(specialist_id: int) -> bool:
     return emails.send_profile_decision(specialist_id=specialist_id)
+
+
+@shared_task(name="directory.remove_orphan_files")
+def remove_orphan_files() -> int:
+    return len(files.remove_orphans(now=timezone.now()))

@@ -167,7 +167,21 @@ def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create the profile (the person becomes a specialist) or edit it."""
     specialist = Specialist.objects.filter(owner=request.user).first()
     form = ProfileForm(request.POST or None, request.FILES or None, instance=specialist)
-    if request.method == "POST":
+    if request.method == "POST" and not profiles.may_save(
+        owner=request.user, with_photo="photo_upload" in request.FILES
+    ):
+        # The text is kept for another try; the photo is not even opened.
+        form = ProfileForm(request.POST, instance=specialist)
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "You have saved your profile or uploaded photos many times in the last hour. "
+                "Please wait a while before saving again."
+            ),
+        )
+        status = 429
+    elif request.method == "POST":
         if form.is_valid():
             try:
                 if specialist is None:

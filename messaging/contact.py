@@ -4,8 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from directory import limits
 from directory.models import User
-from messaging import emails, limits, tasks
+from messaging import emails, tasks
 from messaging.models import ContactMessage
 
 CONTACTS_PER_HOUR = 5

@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from content import screening
+from directory import limits
 from directory.models import Specialist, User
-from messaging import emails, limits, tasks
+from messaging import emails, tasks
 from messaging.models import Block, Message, Thread
 
 MESSAGES_PER_HOUR = 30

@@ -30,6 +30,7 @@ from bookings.models import (
 )
 from content import articles
 from content.models import Answer, Article, ArticleLink, ProfileLinkState, Question
+from directory import files
 from directory.models import Specialist, User
 from messaging import retention
 from messaging.models import ContactMessage, Message, Thread
@@ -175,9 +176,8 @@ def _erase_profile(specialist: Specialist) -> None:
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Specialist), object_id=str(specialist.pk)
     ).update(object_repr=str(specialist))
-    for name in photos:
-        # Files are not transactional: they go once the erasure is certain.
-        transaction.on_commit(partial(storage.delete, name))
+    # Files are not transactional: they go once the erasure is certain.
+    files.delete_on_commit(storage=storage, names=photos)
 
 
 def _close_account(person: User) -> None:

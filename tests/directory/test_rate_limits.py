@@ -37,3 +37,42 @@ def test_the_limit_is_per_address_so_another_account_is_not_locked_by_it(client)
     )
 
     assert other.status_code == 302
+
+
+def test_profile_saves_with_photos_are_limited_per_account_before_any_decoding(
+    client, taxonomy, monkeypatch
+):
+    from directory import photos, profiles
+    from directory.models import Specialist
+    from tests.directory.test_profiles import form_post, jpeg_upload
+
+    decoded = []
+    real_process = photos.process
+    monkeypatch.setattr(photos, "process", lambda **kw: decoded.append(1) or real_process(**kw))
+    client.force_login(UserFactory())
+    statuses = [
+        client.post("/profile/", {**form_post(taxonomy), "photo_upload": jpeg_upload()}).status_code
+        for _ in range(profiles.PHOTOS_PER_HOUR + 1)
+    ]
+
+    assert statuses[:-1] == [302] * profiles.PHOTOS_PER_HOUR
+    refused = client.post("/profile/", {**form_post(taxonomy), "photo_upload": jpeg_upload()})
+    assert statuses[-1] == refused.status_code == 429
+    assert b"Please wait a while before saving again" in refused.content
+    assert len(decoded) == profiles.PHOTOS_PER_HOUR
+    assert Specialist.objects.count() == 1
+
+
+def test_the_photo_limit_of_one_account_leaves_another_alone(client, taxonomy):
+    from directory import profiles
+    from tests.directory.test_profiles import form_post, jpeg_upload
+
+    first, second = UserFactory(), UserFactory()
+    for _ in range(profiles.PHOTOS_PER_HOUR):
+        assert profiles.may_save(owner=first, with_photo=True)
+    assert not profiles.may_save(owner=first, with_photo=True)
+
+    client.force_login(second)
+    response = client.post("/profile/", {**form_post(taxonomy), "photo_upload": jpeg_upload()})
+
+    assert response.status_code == 302

@@ -1,4 +1,6 @@
-"""Fixed-window rate limits on the shared cache (Redis in production), as allauth does."""
+"""Fixed-window rate limits on the shared cache (Redis in production), as allauth does.
+
+Every app counts attempts here, so a limit holds across all web workers."""
 
 import time
 
