@@ -23,7 +23,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.utils.translation import gettext as _
 
-from directory import filters, promotions
+from directory import filters, promotions, understanding
 from directory.cards import CARD_FIELDS, DEFAULT_ORDER, SOONEST_ORDER, with_specialties
 from directory.models import AgeGroup, Approach, Community, Language, Payer, Specialist, Specialty
 
@@ -70,6 +70,7 @@ UPDATE directory_specialist AS s SET search_vector =
          FROM directory_specialist_communities t WHERE t.specialist_id = s.id)))
 WHERE s.id = ANY(%s)
 """
+PHRASE_LISTS = {"specialty": "specialties", "approach": "approaches"}
 # Each curated list: its model, the link table and column, and its token prefix.
 LISTS = {
     "specialties": (Specialty, Specialist.specialties.through, "specialty_id", "specialty"),
@@ -291,24 +292,62 @@ def matching(search: Search, *, options: Options, now: datetime) -> QuerySet[Spe
         queryset = queryset.filter(
             Q(city__icontains=word) | Q(region__icontains=word) | Q(country__icontains=word)
         )
-    terms = search.terms
+    reading = understanding.read(search.q, search.terms)
     if full_text:
-        query = text_query(terms)
+        query = None
+        for group in _text_groups(reading, options=options):
+            query = group if query is None else query & group
         if facets:
             facet_query = SearchQuery(" & ".join(facets), config="simple", search_type="raw")
             query = facet_query if query is None else query & facet_query
         if query is not None:
             queryset = queryset.filter(search_vector=query)
     else:
-        for term in terms:
+        for term in () if reading.phrases else reading.words:
             queryset = queryset.filter(search_document__icontains=term)
+        for phrase in reading.phrases:
+            said = Q()
+            for word in phrase.words:
+                said &= Q(search_document__icontains=word)
+            option = options.find(PHRASE_LISTS[phrase.kind], phrase.slug)
+            if option is not None:
+                _model, through, column, _prefix = LISTS[PHRASE_LISTS[phrase.kind]]
+                said |= Q(
+                    Exists(
+                        through._default_manager.filter(
+                            specialist_id=OuterRef("pk"), **{column: option.pk}
+                        )
+                    )
+                )
+            queryset = queryset.filter(said)
     return queryset
 
 
-def text_query(terms: Sequence[str]) -> SearchQuery | None:
+def _text_groups(reading: understanding.Reading, *, options: Options) -> list[SearchQuery]:
+    """What the words require on PostgreSQL: for each phrase its specialty's (or approach's)
+    token or its words; without phrases, every word."""
+    groups = []
+    if reading.words and not reading.phrases:
+        groups.append(SearchQuery(tsquery_for(reading.words), config="english", search_type="raw"))
+    for phrase in reading.phrases:
+        group = SearchQuery(tsquery_for(phrase.words), config="english", search_type="raw")
+        kind = PHRASE_LISTS[phrase.kind]
+        option = options.find(kind, phrase.slug)
+        if option is not None:
+            token = f"{LISTS[kind][3]}{option.pk}"
+            group = group | SearchQuery(token, config="simple", search_type="raw")
+        groups.append(group)
+    return groups
+
+
+def rank_query(terms: Sequence[str]) -> SearchQuery | None:
+    """Any of the words: every match has the required ones, and the optional words around a
+    phrase (see directory.understanding) lift the profiles that say them."""
     if not terms:
         return None
-    return SearchQuery(tsquery_for(terms), config="english", search_type="raw")
+    return SearchQuery(
+        tsquery_for(terms).replace(" & ", " | "), config="english", search_type="raw"
+    )
 
 
 def ordered(queryset: QuerySet[Specialist], search: Search, *, count: int) -> QuerySet[Specialist]:
@@ -317,7 +356,7 @@ def ordered(queryset: QuerySet[Specialist], search: Search, *, count: int) -> Qu
     own order (free consultations first, soonest free) serves better and stays fast."""
     if search.sort == SORT_SOONEST:
         return queryset.order_by(*SOONEST_ORDER)
-    query = text_query(search.terms)
+    query = rank_query(search.terms)
     if query is not None and _ranks(search, count=count):
         return queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
             F("rank").desc(), *DEFAULT_ORDER
@@ -331,6 +370,8 @@ class Results:
     page: Page
     featured: list[Specialist]
     notices: tuple[str, ...]
+    # The query with its likely typos corrected, offered when nobody matched.
+    suggestion: str = ""
 
     @property
     def count(self) -> int:
@@ -426,7 +467,8 @@ def find(search: Search, *, options: Options, now: datetime) -> Results:
 
     Queries: the page with its total (a broad search: the count, then the page, unless the
     count is cached), the featured cards, and the specialties of every card shown: the same
-    number for 0 or 50,000 matches (two more for a page past the end).
+    number for 0 or 50,000 matches (two more for a page past the end, one more for a "did you
+    mean" when words found nobody).
     """
     notices = list(search.notices)
     labels = {
@@ -448,7 +490,16 @@ def find(search: Search, *, options: Options, now: datetime) -> Results:
     )
     featured = promotions.featured(queryset=base, page_number=page.number, now=now)
     with_specialties([*page.object_list, *featured])
-    return Results(search=search, page=page, featured=featured, notices=tuple(notices))
+    suggestion = ""
+    if not page.object_list and search.terms:
+        suggestion = understanding.did_you_mean(search.q, search.terms)
+    return Results(
+        search=search,
+        page=page,
+        featured=featured,
+        notices=tuple(notices),
+        suggestion=suggestion,
+    )
 
 
 def reindex(*, specialist_ids: Sequence[int]) -> None:

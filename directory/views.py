@@ -69,6 +69,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
             (search.SORT_SOONEST, _("Soonest availability")),
         ],
         "removals": _filter_removals(parsed, options),
+        "suggestion_querystring": parsed.querystring(q=results.suggestion, page=None)
+        if results.suggestion
+        else "",
         "currencies": filters.CURRENCIES,
         "genders": list(filters.GENDERS.items()),
         "days": list(filters.DAYS.items()),
