@@ -14,13 +14,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bookings import availability, booking, calendar, time_off
+from bookings import availability, booking, calendar, sections, time_off
 from bookings.availability import Slot, zone_or_none
 from bookings.forms import (
     BaseWeeklyFormSet,
@@ -75,7 +76,10 @@ def _picker_context(
     ignore: tuple[datetime, datetime] | None = None,
     default_zone: str | None = None,
 ) -> dict[str, object]:
-    """Slots for one week in the visitor's zone, with links to the weeks around it."""
+    """Slots for one week in the visitor's zone, with links to the weeks around it.
+
+    `ignore` is the consultation being moved: its time frees the times around it, and is
+    itself never offered (moving to the same time is no move)."""
     now = timezone.now()
     zone, detected = _client_zone(request, specialist, default=default_zone)
     today = now.astimezone(zone).date()
@@ -88,6 +92,8 @@ def _picker_context(
     ends = datetime.combine(first + timedelta(days=PICKER_DAYS), datetime.min.time(), tzinfo=zone)
     calendar_ = availability.load_calendar(specialist=specialist, starts=starts, ends=ends)
     found = availability.slots(calendar_, now=now, starts=starts, ends=ends, ignore=ignore)
+    if ignore is not None:
+        found = [slot for slot in found if slot.starts_at != ignore[0]]
     horizon_end = (now + calendar_.rules.horizon).astimezone(zone).date()
     return {
         "specialist": specialist,
@@ -116,11 +122,30 @@ def pick_slot(request: HttpRequest, slug: str) -> HttpResponse:
         Specialist.objects.offering_free_consultations().select_related("booking_settings"),
         slug=slug,
     )
+    existing = sections.existing_consultation(client=request.user, specialist=specialist)
+    if existing is not None:
+        return redirect(specialist.get_absolute_url() + "#free-consultation")
     return render(request, "bookings/pick_slot.html", _picker_context(request, specialist))
 
 
+def _booking_details(request: HttpRequest, slug: str) -> str | None:
+    """The specialist and the time a visitor was booking, for the log-in prompt."""
+    specialist = Specialist.objects.offering_free_consultations().filter(slug=slug).first()
+    if specialist is None:
+        return None
+    slot = parse_slot(request.GET.get("slot", ""))
+    if slot is None:
+        return specialist.name
+    zone, _detected = _client_zone(request, specialist)
+    return _("%(name)s · %(when)s (%(zone)s)") % {
+        "name": specialist.name,
+        "when": date_format(slot.astimezone(zone), "l j F Y, H:i"),
+        "zone": zone.key,
+    }
+
+
 @never_cache
-@login_prompt_required(BOOK_PROMPT)
+@login_prompt_required(BOOK_PROMPT, details=_booking_details)
 @require_http_methods(["GET", "POST"])
 def book(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     specialist = get_object_or_404(
@@ -128,6 +153,10 @@ def book(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     zone, detected = _client_zone(request, specialist)
+    if request.method == "GET" and sections.existing_consultation(
+        client=request.user, specialist=specialist
+    ):
+        return redirect(specialist.get_absolute_url() + "#free-consultation")
     if request.method == "POST":
         form = BookingForm(request.POST)
         if form.is_valid():

@@ -16,6 +16,9 @@ CONTACT_US = _("You need to be logged in to contact us")
 ASK_QUESTION = _("To create a new Question, please log in or create an account")
 
 View = Callable[..., HttpResponse]
+# What the visitor was doing, in a line under the prompt ("Mira Okafor · Monday 7 December,
+# 09:00"), from the same request and URL arguments as the view; None when there is nothing.
+Details = Callable[..., str | None]
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -24,8 +27,11 @@ class AuthenticatedHttpRequest(HttpRequest):
     user: User
 
 
-def login_prompt_required(message: str | Promise) -> Callable[[View], View]:
-    """Show a visitor who is not logged in `message` with Log in / Sign up links back here.
+def login_prompt_required(
+    message: str | Promise, *, details: Details | None = None
+) -> Callable[[View], View]:
+    """Show a visitor who is not logged in `message` with Log in / Sign up links back here,
+    and what `details` says they were doing.
 
     A GET answers 200 with the prompt (it is a normal page to land on); any other method
     answers 403 so that nothing is processed.
@@ -36,7 +42,11 @@ def login_prompt_required(message: str | Promise) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
             if request.user.is_authenticated:
                 return view(request, *args, **kwargs)
-            context = {"message": message, "next": request.get_full_path()}
+            context = {
+                "message": message,
+                "details": details(request, *args, **kwargs) if details else None,
+                "next": request.get_full_path(),
+            }
             status = 200 if request.method in ("GET", "HEAD") else 403
             return render(request, "account/login_prompt.html", context, status=status)
 

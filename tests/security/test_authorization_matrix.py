@@ -49,7 +49,8 @@ EXPECTED = {
     "directory:profile_edit": row(LOGIN, *["200/400"] * 5),
     "directory:profile_preview": row(LOGIN, "404/405", "200/405", "404/405", "404/405", "200/405"),
     "directory:profile_submit": row(LOGIN, "405/404", "405/302", "405/404", "405/404", "405/302"),
-    "bookings:pick": everyone(PUBLIC),
+    # client_a has a consultation with specialist_1: sent back to it on the profile.
+    "bookings:pick": row(PUBLIC, PUBLIC, PUBLIC, PUBLIC, "302/405", PUBLIC),
     "bookings:book": row(LOGIN, *["302/400"] * 5),
     "bookings:mine": row(LOGIN, *["200/405"] * 5),
     # The consultation is client A's and specialist 1's; everyone else, staff included: 404.
