@@ -53,9 +53,10 @@ check: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --check --quiet
 	$(BIN)/djlint templates --lint --quiet
-	$(BIN)/mypy config directory bookings content messaging privacy
+	$(BIN)/mypy config directory bookings content messaging privacy calendars
 	DJANGO_DEBUG=True $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=False DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-0123456789 \
+		CALENDARS_SECRET_KEY=$$($(BIN)/python -c 'import os,base64;print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Known vulnerabilities in the pinned dependencies; asks PyPI, so it needs the network.

@@ -2,6 +2,7 @@
 
 import os
 
+os.environ.setdefault("CALENDARS_SECRET_KEY", "YmVuY2gtb25seS1jYWxlbmRhci1zZWFsaW5nLWtleS0=")
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-secret-key-not-for-production")
 os.environ["DJANGO_DEBUG"] = "False"
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "False")

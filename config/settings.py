@@ -4,6 +4,7 @@ Nothing set means development: SQLite, a file-system Celery broker, e-mails writ
 to `var/mail/`. Setting DATABASE_URL / REDIS_URL switches to PostgreSQL / Redis.
 """
 
+import base64
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -38,6 +39,20 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-development-key-only-used-when-DJANGO_DEBUG-is-true"  # noqa: S105
 
+# Seals calendar addresses and CalDAV passwords at rest: 32 random bytes, URL-safe base64.
+CALENDARS_SECRET_KEY = os.environ.get("CALENDARS_SECRET_KEY", "")
+if not CALENDARS_SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "CALENDARS_SECRET_KEY must be set when DJANGO_DEBUG is not True "
+            "(32 random bytes in URL-safe base64; see .env.example)."
+        )
+    CALENDARS_SECRET_KEY = "ZGV2ZWxvcG1lbnQtb25seS1jYWxlbmRhci1rZXktMzI="  # noqa: S105
+if len(base64.urlsafe_b64decode(CALENDARS_SECRET_KEY)) != 32:
+    raise ImproperlyConfigured("CALENDARS_SECRET_KEY must be 32 bytes in URL-safe base64.")
+# Calendar hosts that may resolve to private addresses (development and tests only).
+CALENDARS_ALLOWED_HOSTS = env_list("CALENDARS_ALLOWED_HOSTS")
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -60,6 +75,7 @@ INSTALLED_APPS = [
     "bookings",
     "content",
     "messaging",
+    "calendars",
     "privacy",
 ]
 
@@ -174,6 +190,10 @@ CELERY_BEAT_SCHEDULE["bookings-refresh-next-free-slots"] = {
 CELERY_BEAT_SCHEDULE["bookings-refresh-free-times"] = {
     "task": "bookings.refresh_free_times",
     "schedule": 900.0,  # the days and times of day search filters by; two weeks ahead
+}
+CELERY_BEAT_SCHEDULE["calendars-sync-due"] = {
+    "task": "calendars.sync_due",
+    "schedule": 15.0,  # each connection is due every 10 minutes at its own moment, or on "Sync now"
 }
 CELERY_BEAT_SCHEDULE["content-relink-changed-profiles"] = {
     "task": "content.recompute_changed_profiles",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include((directory_urls.directory_patterns, "directory"))),
     path("", include("bookings.urls")),
+    path("", include("calendars.urls")),
     path("", include("content.urls")),
     path("", include("messaging.urls")),
 ]

@@ -2,6 +2,7 @@
 
 import os
 
+os.environ.setdefault("CALENDARS_SECRET_KEY", "dGVzdC1vbmx5LWNhbGVuZGFyLXNlYWxpbmcta2V5LTA=")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_DEBUG", "False")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "False")

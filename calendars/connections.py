@@ -1,0 +1,146 @@
+"""Adding, choosing and removing a specialist's calendar connections.
+
+Each function locks the specialist's row first, so that limits and "exactly one calendar
+receives new consultations" are decided under one lock; the database constraint on
+RemoteCalendar is the real guard.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from bookings import busy
+from calendars import caldav_sync, fetching, sealing
+from calendars.models import CalendarConnection, RemoteCalendar
+from directory.models import Specialist
+
+MAX_CONNECTIONS = 10
+SYNC_NOW_INTERVAL = timedelta(minutes=1)
+
+
+class CalendarError(Exception):
+    """A connection could not be made or changed; the message is safe to show."""
+
+
+def _lock(specialist: Specialist) -> None:
+    Specialist.objects.select_for_update().filter(pk=specialist.pk).exists()
+    if CalendarConnection.objects.filter(specialist=specialist).count() >= MAX_CONNECTIONS:
+        raise CalendarError(
+            _("You can connect at most %(count)s calendars.") % {"count": MAX_CONNECTIONS}
+        )
+
+
+@transaction.atomic
+def add_subscription(*, specialist: Specialist, url: str, now: datetime) -> CalendarConnection:
+    """Subscribe to an iCalendar address; its first sync is due at once.
+
+    Raises CalendarError for an address that cannot be used.
+    """
+    try:
+        url = fetching.normalize_url(url)
+    except fetching.FetchError as error:
+        raise CalendarError(str(error)) from None
+    _lock(specialist)
+    return CalendarConnection.objects.create(
+        specialist=specialist,
+        kind=CalendarConnection.Kind.ICS,
+        url_sealed=sealing.seal(url, purpose="url"),
+        masked_url=fetching.mask_url(url),
+        next_sync_at=now,
+    )
+
+
+def add_caldav_account(
+    *, specialist: Specialist, url: str, username: str, password: str, now: datetime
+) -> CalendarConnection:
+    """Connect a CalDAV account after logging in to it and listing its calendars.
+
+    Every calendar is read for busy times; the first one receives new consultations
+    unless another calendar of the specialist already does. Raises CalendarError.
+    """
+    try:
+        client = caldav_sync.open_client(url=url, username=username, password=password)
+        found = caldav_sync.list_calendars(client=client)
+        url = fetching.normalize_url(url)
+    except (caldav_sync.CalDAVError, fetching.FetchError) as error:
+        raise CalendarError(str(error)) from None
+    if not found:
+        raise CalendarError(_("We found no calendars in this account."))
+    with transaction.atomic():
+        _lock(specialist)
+        connection = CalendarConnection.objects.create(
+            specialist=specialist,
+            kind=CalendarConnection.Kind.CALDAV,
+            url_sealed=sealing.seal(url, purpose="url"),
+            username_sealed=sealing.seal(username, purpose="username"),
+            password_sealed=sealing.seal(password, purpose="password"),
+            masked_url=fetching.mask_url(url),
+            next_sync_at=now,
+        )
+        has_receiver = RemoteCalendar.objects.filter(
+            specialist=specialist, receives_consultations=True
+        ).exists()
+        RemoteCalendar.objects.bulk_create(
+            RemoteCalendar(
+                connection=connection,
+                specialist=specialist,
+                url=calendar.url,
+                name=calendar.name,
+                receives_consultations=not has_receiver and index == 0,
+            )
+            for index, calendar in enumerate(found)
+        )
+    return connection
+
+
+@transaction.atomic
+def choose_calendars(
+    *,
+    connection: CalendarConnection,
+    read_busy: set[int],
+    receiving: int | None,
+    now: datetime,
+) -> None:
+    """Which calendars of a CalDAV account are read, and which one (of all the
+    specialist's) receives new consultations. Busy times are read again at once."""
+    Specialist.objects.select_for_update().filter(pk=connection.specialist_id).exists()
+    calendars = RemoteCalendar.objects.filter(connection=connection)
+    calendars.update(read_busy=False)
+    calendars.filter(pk__in=read_busy).update(read_busy=True)
+    if receiving is not None and calendars.filter(pk=receiving).exists():
+        RemoteCalendar.objects.filter(specialist_id=connection.specialist_id).exclude(
+            pk=receiving
+        ).update(receives_consultations=False)
+        try:
+            with transaction.atomic():
+                calendars.filter(pk=receiving).update(receives_consultations=True)
+        except IntegrityError:
+            raise CalendarError(_("Another calendar was just chosen. Please try again.")) from None
+    CalendarConnection.objects.filter(pk=connection.pk).update(next_sync_at=now)
+
+
+def request_sync(*, connection: CalendarConnection, now: datetime) -> None:
+    """Make the connection due now ("Sync now"); at most once a minute.
+
+    Raises CalendarError when it was synced or requested moments ago.
+    """
+    recent = now - SYNC_NOW_INTERVAL
+    requested = (
+        CalendarConnection.objects.filter(pk=connection.pk)
+        .exclude(last_attempt_at__gt=recent)
+        .exclude(next_sync_at__lte=now)
+        .update(next_sync_at=now)
+    )
+    if not requested:
+        raise CalendarError(_("This calendar is already being synced. Please wait a minute."))
+
+
+@transaction.atomic
+def remove_connection(*, connection: CalendarConnection) -> None:
+    """Remove a connection and every busy time it brought. Events already written into a
+    CalDAV calendar stay there: the calendar is the specialist's."""
+    # The sync stores busy times under this same row lock, so none can outlive the removal.
+    CalendarConnection.objects.select_for_update().filter(pk=connection.pk).exists()
+    busy.forget_source(source=connection.source)
+    connection.delete()

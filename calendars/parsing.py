@@ -1,0 +1,87 @@
+"""Busy intervals from an iCalendar file: a pure function over bytes, no database.
+
+Recurrences (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides) are expanded with
+recurring-ical-events over the booking horizon only, and at most MAX_OCCURRENCES of them.
+Google's X-WR-TIMEZONE is applied first (x-wr-timezone), VTIMEZONE blocks and Windows zone
+names are read by icalendar, and floating times and all-day dates are the specialist's
+wall clock. Events marked free (TRANSP:TRANSPARENT, or Outlook's busy status FREE) and
+cancelled ones do not block. Only the moments leave this module: never a title.
+"""
+
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from itertools import islice
+from zoneinfo import ZoneInfo
+
+import icalendar
+import recurring_ical_events
+import x_wr_timezone
+from django.utils.translation import gettext as _
+
+MAX_OCCURRENCES = 5000
+UTC = ZoneInfo("UTC")
+Interval = tuple[datetime, datetime]
+
+
+class ParseError(Exception):
+    """The file is not a calendar we can read; the message is plain words, safe to show."""
+
+
+def _moment(value: date | datetime, zone: ZoneInfo) -> datetime:
+    """A start or end as an aware UTC moment: dates and floating times in `zone`."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(0, 0))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(UTC)
+
+
+def _blocks(event: icalendar.Event) -> bool:
+    if str(event.get("STATUS", "")).upper() == "CANCELLED":
+        return False
+    if str(event.get("TRANSP", "")).upper() == "TRANSPARENT":
+        return False
+    return str(event.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).upper() != "FREE"
+
+
+def _occurrences(calendar: icalendar.Calendar, start: datetime) -> Iterator[icalendar.Event]:
+    return recurring_ical_events.of(calendar, skip_bad_series=True).after(start)  # type: ignore[no-any-return]
+
+
+def read_calendar(data: bytes) -> icalendar.Calendar:
+    """The calendar in `data`, Google's X-WR-TIMEZONE applied; raises ParseError."""
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].upper().startswith(b"BEGIN:VCALENDAR"):
+        raise ParseError(_("Not an iCalendar file."))
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+        return x_wr_timezone.to_standard(calendar)  # type: ignore[no-any-return]
+    # The file is anyone's input and the parser's errors are not all ValueErrors.
+    except Exception as error:
+        raise ParseError(_("The iCalendar file is damaged and cannot be read.")) from error
+
+
+def busy_intervals(
+    *,
+    data: bytes,
+    zone: ZoneInfo,
+    start: datetime,
+    end: datetime,
+    limit: int = MAX_OCCURRENCES,
+) -> list[Interval]:
+    """The busy moments between `start` and `end` in an iCalendar file, earliest first.
+
+    `zone` is the specialist's: it places floating times and all-day dates. At most
+    `limit` occurrences are expanded. Raises ParseError for a file we cannot read.
+    """
+    calendar = read_calendar(data)
+    found: list[Interval] = []
+    try:
+        for event in islice(_occurrences(calendar, start.astimezone(zone)), limit):
+            starts_at, ends_at = _moment(event.start, zone), _moment(event.end, zone)
+            if starts_at >= end:
+                break
+            if ends_at > starts_at and _blocks(event):
+                found.append((starts_at, ends_at))
+    except Exception as error:
+        raise ParseError(_("The iCalendar file is damaged and cannot be read.")) from error
+    return found

@@ -1,0 +1,21 @@
+"""Celery tasks: ids in, one domain function each; what they read comes from the database."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from calendars import sync
+
+
+@shared_task(name="calendars.sync_due")
+def sync_due() -> int:
+    """Every 15 seconds: hand the connections due now to workers in batches."""
+    batches = sync.due_batches(now=timezone.now())
+    for batch in batches:
+        sync_batch.delay(batch)
+    return len(batches)
+
+
+@shared_task(name="calendars.sync_batch")
+def sync_batch(connection_ids: list[int]) -> int:
+    """No retry: a failing calendar keeps its error and is due again at its next turn."""
+    return sum(sync.sync_connection(connection_id=pk, now=timezone.now()) for pk in connection_ids)
