@@ -1,8 +1,8 @@
 """Adding, choosing and removing a specialist's calendar connections.
 
-Each function locks the specialist's row first, so that limits and "exactly one calendar
-receives new consultations" are decided under one lock; the database constraint on
-RemoteCalendar is the real guard.
+Each function takes the specialist's lock first (as bookings do), so that limits and
+"exactly one calendar receives new consultations" are decided under one lock; the database
+constraint on RemoteCalendar is the real guard.
 """
 
 from datetime import datetime, timedelta
@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from bookings import busy
+from bookings.availability import lock_specialist
 from calendars import caldav_sync, fetching, sealing
 from calendars.models import CalendarConnection, RemoteCalendar
 from directory.models import Specialist
@@ -24,7 +25,7 @@ class CalendarError(Exception):
 
 
 def _lock(specialist: Specialist) -> None:
-    Specialist.objects.select_for_update().filter(pk=specialist.pk).exists()
+    lock_specialist(specialist=specialist)
     if CalendarConnection.objects.filter(specialist=specialist).count() >= MAX_CONNECTIONS:
         raise CalendarError(
             _("You can connect at most %(count)s calendars.") % {"count": MAX_CONNECTIONS}
@@ -104,7 +105,7 @@ def choose_calendars(
 ) -> None:
     """Which calendars of a CalDAV account are read, and which one (of all the
     specialist's) receives new consultations. Busy times are read again at once."""
-    Specialist.objects.select_for_update().filter(pk=connection.specialist_id).exists()
+    lock_specialist(specialist=connection.specialist)
     calendars = RemoteCalendar.objects.filter(connection=connection)
     calendars.update(read_busy=False)
     calendars.filter(pk__in=read_busy).update(read_busy=True)
@@ -137,10 +138,11 @@ def request_sync(*, connection: CalendarConnection, now: datetime) -> None:
 
 
 @transaction.atomic
-def remove_connection(*, connection: CalendarConnection) -> None:
+def remove_connection(*, connection: CalendarConnection, now: datetime) -> None:
     """Remove a connection and every busy time it brought. Events already written into a
     CalDAV calendar stay there: the calendar is the specialist's."""
-    # The sync stores busy times under this same row lock, so none can outlive the removal.
+    # A sync stores busy times under these same locks, so none can outlive the removal.
+    lock_specialist(specialist=connection.specialist)
     CalendarConnection.objects.select_for_update().filter(pk=connection.pk).exists()
-    busy.forget_source(source=connection.source)
+    busy.forget_source(specialist=connection.specialist, source=connection.source, now=now)
     connection.delete()

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bookings import busy
-from bookings.availability import zone_or_none
+from bookings.availability import lock_specialist, zone_or_none
 from bookings.models import BookingSettings, BusyTime
 from calendars import caldav_sync, emails, fetching, parsing, sealing
 from calendars.models import SYNC_EVERY, CalendarConnection
@@ -117,7 +117,9 @@ def _succeeded(
     now: datetime,
     changes: dict[str, object],
 ) -> None:
-    # Locked so that a removal cannot slip in between and leave orphaned busy times.
+    # Locked (specialist, then connection, as a removal does) so that a removal cannot slip
+    # in between and leave orphaned busy times.
+    lock_specialist(specialist=connection.specialist)
     if not CalendarConnection.objects.select_for_update().filter(pk=connection.pk).exists():
         return
     if intervals is not None:
@@ -155,6 +157,6 @@ def _failed(
             failure_notified_at=now, busy_count=0
         )
         if won:
-            busy.forget_source(source=connection.source)
+            busy.forget_source(specialist=connection.specialist, source=connection.source, now=now)
             connection.last_error = message
             emails.sync_failing(connection=connection)

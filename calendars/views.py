@@ -155,7 +155,7 @@ def sync_now(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     connection = _own_connection(request, pk)
     if request.method == "POST":
-        connections.remove_connection(connection=connection)
+        connections.remove_connection(connection=connection, now=timezone.now())
         messages.success(request, _("Calendar removed. Its busy times no longer block your slots."))
         return redirect("calendars:list")
     return render(request, "calendars/remove.html", {"connection": connection})

@@ -1,13 +1,15 @@
 import logging
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
+from bookings import availability
 from bookings.models import BookingSettings, BusyTime
 from calendars import connections, sync
 from calendars.models import CalendarConnection
+from tests.bookings.conftest import open_hours
 from tests.calendars.servers import Route
 from tests.factories import SpecialistFactory
 
@@ -186,7 +188,7 @@ def test_due_connections_are_handed_out_once_and_due_again_ten_minutes_later(sub
 def test_removing_a_connection_forgets_its_busy_times(subscribed):
     sync.sync_connection(connection_id=subscribed.pk, now=timezone.now())
 
-    connections.remove_connection(connection=subscribed)
+    connections.remove_connection(connection=subscribed, now=timezone.now())
 
     assert BusyTime.objects.count() == 0
 
@@ -197,7 +199,9 @@ def test_a_sync_finishing_after_the_removal_stores_nothing(subscribed, monkeypat
 
     def read_then_removed(connection, now, changes):
         found = real_read(connection, now, changes)
-        connections.remove_connection(connection=CalendarConnection.objects.get(pk=connection.pk))
+        connections.remove_connection(
+            connection=CalendarConnection.objects.get(pk=connection.pk), now=now
+        )
         return found
 
     monkeypatch.setattr(sync, "_read", read_then_removed)
@@ -218,3 +222,18 @@ def test_sync_now_makes_the_connection_due_at_most_once_a_minute(subscribed):
     with pytest.raises(connections.CalendarError):
         connections.request_sync(connection=subscribed, now=now)
     assert sync.due_batches(now=now) == [[subscribed.pk]]
+
+
+def test_a_client_no_longer_sees_the_slots_the_calendar_blocks(subscribed, ics_server):
+    specialist = subscribed.specialist
+    open_hours(specialist, starts=time(0, 0), ends=time(0, 0))
+    now = timezone.now()
+    window = {"specialist": specialist, "now": now, "starts": now, "ends": now + timedelta(days=7)}
+    before = {slot.starts_at for slot in availability.slots_for(**window)}
+    blocked = {start + timedelta(minutes=m) for start, _end in (hour(2), hour(3)) for m in (0, 30)}
+    assert blocked <= before
+
+    sync.sync_connection(connection_id=subscribed.pk, now=now)
+
+    after = {slot.starts_at for slot in availability.slots_for(**window)}
+    assert before - after == blocked
