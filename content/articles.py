@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from content import linking, tasks
+from content import evidence, tasks
 from content.models import Article, Reference
 from directory import markdown
 from directory.models import Specialist, Specialty
@@ -51,16 +51,25 @@ def _apply(article: Article, text: ArticleText) -> None:
     article.body = _plain(text.body)
     article.body_html = markdown.render(article.body)
     article.word_count = len(article.body.split())
-    article.terms = linking.article_terms(
+    article.evidence = evidence.article_evidence(
         title=article.title,
         summary=article.summary,
         body=article.body,
-        topic_slugs=[t.slug for t in text.topics],
+        chosen=[t.slug for t in text.topics],
     )
 
 
 def _set_related(article: Article, text: ArticleText) -> None:
     article.topics.set(text.topics)
+    # Without topics of its own, the text's evidenced ones are suggested, never applied.
+    suggested = (
+        []
+        if text.topics
+        else evidence.suggest_topics(
+            title=article.title, summary=article.summary, body=article.body
+        )
+    )
+    article.suggested_topics.set(Specialty.objects.filter(slug__in=suggested))
     article.references.all().delete()
     Reference.objects.bulk_create(
         Reference(article=article, position=i, text=ref)
@@ -108,6 +117,26 @@ def update_article(*, article: Article, text: ArticleText) -> Article:
     if article.is_published:
         _relink_later(article)
     return article
+
+
+@transaction.atomic
+def confirm_suggested_topics(*, article: Article) -> bool:
+    """Make an article's suggested topics its own (relinked when published).
+
+    False when there was nothing to confirm.
+    """
+    suggested = list(article.suggested_topics.all())
+    if not suggested:
+        return False
+    text = ArticleText(
+        title=article.title,
+        summary=article.summary,
+        body=article.body,
+        references=list(article.references.values_list("text", flat=True)),
+        topics=suggested,
+    )
+    update_article(article=article, text=text)
+    return True
 
 
 @transaction.atomic

@@ -12,9 +12,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from content import articles, linking
+from content import articles
 from content.models import Article
-from directory.models import Specialist, Specialty
+from directory.models import Specialist
 
 # The first line of the publishing site's own interface text: the article ends before it.
 INTERFACE_MARKERS = (
@@ -186,17 +186,12 @@ def import_text(*, text: str) -> ImportResult:
     key = slugify(parsed.title)[:64]
     matches = list(Specialist.objects.filter(name__iexact=parsed.author_name)[:2])
     author = matches[0] if parsed.author_name and len(matches) == 1 else None
-    topics = list(
-        Specialty.objects.filter(
-            slug__in=linking.suggest_topics(title=parsed.title, body=parsed.body)
-        )
-    )
     article_text = articles.ArticleText(
         title=parsed.title,
         summary=parsed.summary,
         body=parsed.body,
         references=parsed.references,
-        topics=topics,
+        topics=[],  # suggested from the text by articles, for the author or staff to confirm
     )
     existing = Article.objects.filter(import_key=key).first()
     if existing is None:

@@ -27,14 +27,16 @@ class Article(models.Model):
     body = models.TextField(_("body (Markdown)"))
     body_html = models.TextField(editable=False, blank=True)
     word_count = models.PositiveIntegerField(default=0, editable=False)
-    # Weighted words of the article for relevant-article linking (content.linking).
-    terms = models.JSONField(default=dict, editable=False)
+    # What the text is about, read when it changes (content.evidence), for linking.
+    evidence = models.JSONField(default=dict, editable=False)
     author = models.ForeignKey(
         Specialist, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
     # Kept when the author has no profile here (imported articles).
     author_name = models.CharField(_("author's name"), max_length=120, blank=True)
     topics = models.ManyToManyField(Specialty, related_name="articles", blank=True)
+    # Read from the text of an article without topics; the author or staff confirm them.
+    suggested_topics = models.ManyToManyField(Specialty, related_name="+", blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     # Identifies an imported text so that importing it again updates nothing twice.
@@ -105,6 +107,10 @@ class ArticleLink(models.Model):
     )
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="profile_links")
     score = models.FloatField()
+    # Why: the specialties profile and article share (slugs) and the article's words that
+    # show it, for "Why this article?".
+    topics = models.JSONField(default=list)
+    words = models.JSONField(default=list)
 
     class Meta:
         ordering = ["specialist", "-score"]
@@ -125,13 +131,29 @@ class ProfileLinkState(models.Model):
         Specialist, on_delete=models.CASCADE, primary_key=True, related_name="link_state"
     )
     computed_at = models.DateTimeField()
-    # The profile's bio words and vector norm as of computed_at, so that one article's
-    # update scores thousands of profiles without re-reading and re-tokenizing their bios.
-    bio_terms = models.JSONField(default=dict)
-    norm = models.FloatField(default=1.0)
 
     def __str__(self) -> str:
         return f"links of profile #{self.specialist_id}"
+
+
+class HiddenArticleLink(models.Model):
+    """An article a specialist does not want shown on their profile; linking skips it."""
+
+    specialist = models.ForeignKey(
+        Specialist, on_delete=models.CASCADE, related_name="hidden_article_links"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    hidden_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["specialist", "article"], name="hidden_article_link_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"article #{self.article_id} hidden from profile #{self.specialist_id}"
 
 
 class QuestionQuerySet(models.QuerySet["Question"]):

@@ -12,9 +12,9 @@ TRANSIENT = (ConnectionError, TimeoutError)
     max_retries=5,
 )
 def update_links_for_article(article_id: int) -> int:
-    from content import linking
+    from content import relinking
 
-    return linking.update_for_article(article_id=article_id)
+    return relinking.update_for_article(article_id=article_id)
 
 
 @shared_task(

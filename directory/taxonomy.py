@@ -19,6 +19,9 @@ from django.utils.text import slugify
 class Concept:
     name: str
     terms: tuple[str, ...]
+    # Words people use for it that also turn up in texts about other things (alcohol in an
+    # article on sleep): search uses them alike; in a text they weigh half.
+    signals: tuple[str, ...] = ()
     # Set only where the slug predates the name (renamed entries keep their addresses).
     fixed_slug: str = ""
 
@@ -29,56 +32,53 @@ class Concept:
 
 SPECIALTY_CONCEPTS: tuple[Concept, ...] = (
     Concept("Anxiety", (
-        "anxiety", "anxious", "worry", "worrying", "panic", "panic attack", "phobia",
-        "nervous", "nervousness", "social anxiety", "generalised anxiety", "generalized anxiety",
-        "dread",
-    )),
+        "anxiety", "anxious", "panic", "panic attack", "phobia", "nervousness",
+        "social anxiety", "generalised anxiety", "generalized anxiety",
+    ), signals=("worry", "worrying", "nervous", "dread")),
     Concept("Depression", (
         "depression", "depressed", "depressive", "low mood", "hopeless", "hopelessness",
-        "no motivation", "antidepressant", "sadness", "anhedonia",
-    )),
+        "no motivation", "antidepressant", "anhedonia",
+    ), signals=("sadness",)),
     Concept("Trauma", (
         "trauma", "traumatic", "traumatised", "traumatized", "ptsd", "post-traumatic",
-        "flashback", "childhood abuse", "sexual abuse", "assault", "domestic violence",
-        "hypervigilance", "survivor",
-    )),
+        "post-traumatic stress", "flashback", "childhood abuse", "sexual abuse",
+        "domestic violence", "hypervigilance",
+    ), signals=("survivor", "assault")),
     Concept("Addictions", (
-        "addiction", "addicted", "addictive", "alcohol", "drinking", "drink", "substance use",
-        "drugs", "gambling", "relapse", "craving", "sober", "sobriety", "withdrawal", "opioid",
-        "cannabis", "smoking", "smoker", "tobacco", "nicotine", "vaping", "quit",
-    )),
+        "addiction", "addicted", "addictive", "alcoholism", "alcohol use disorder",
+        "heavy drinking", "problem drinking", "stop drinking", "drinking problem", "substance use",
+        "gambling", "relapse", "craving", "sober", "sobriety", "opioid", "cannabis", "smoking",
+        "smoker", "tobacco", "nicotine", "vaping",
+    ), signals=("alcohol", "drinking", "drink", "drugs", "quit", "withdrawal")),
     Concept("Eating disorders", (
-        "eating disorder", "anorexia", "bulimia", "binge eating", "binge", "purging",
-        "restricting food", "arfid", "disordered eating",
-    )),
+        "eating disorder", "anorexia", "bulimia", "binge eating", "purging", "restricting food",
+        "arfid", "disordered eating",
+    ), signals=("binge",)),
     Concept("Body image", (
-        "body image", "appearance", "body dissatisfaction", "hate my body", "body shame",
-        "dysmorphia", "mirror", "weight stigma", "body confidence",
-    )),
+        "body image", "body dissatisfaction", "hate my body", "body shame", "dysmorphia",
+        "weight stigma", "body confidence", "body neutrality",
+    ), signals=("appearance", "mirror")),
     Concept("Relationship issues", (
-        "relationship", "partner", "breakup", "break up", "heartbreak", "attachment",
-        "dating", "jealousy", "jealous", "infidelity", "cheating", "trust",
-    )),
+        "relationship", "breakup", "break up", "heartbreak", "dating", "jealousy", "jealous",
+        "infidelity", "cheating",
+    ), signals=("partner", "trust", "attachment", "couple", "marriage", "married", "spouse")),
     Concept("Couples", (
-        "couple", "couples therapy", "marriage", "married", "spouse", "marital", "husband",
-        "wife",
-    )),
+        "couple", "couples therapy", "marriage", "married", "spouse", "marital",
+    ), signals=("husband", "wife", "partner", "relationship")),
     Concept("Grief and loss", (
         "grief", "grieving", "grieve", "bereavement", "bereaved", "mourning", "mourn",
-        "loss of a loved one", "death", "widow", "widowed", "funeral",
-    ), fixed_slug="grief"),
+        "loss of a loved one", "widow", "widowed", "funeral",
+    ), signals=("death",), fixed_slug="grief"),
     Concept("Stress", (
-        "stress", "stressed", "stressful", "overwhelmed", "overwhelm", "pressure", "tension",
-    )),
+        "stress", "stressed", "stressful",
+    ), signals=("overwhelmed", "overwhelm", "pressure", "tension")),
     Concept("Self-esteem", (
-        "self-esteem", "self-worth", "self-confidence", "confidence", "inner critic",
-        "self-critical", "self-criticism", "not good enough", "self-compassion", "insecurity",
-        "worthless",
-    )),
+        "self-esteem", "self-worth", "self-confidence", "inner critic", "self-critical",
+        "self-criticism", "not good enough", "self-compassion", "worthless",
+    ), signals=("confidence", "insecurity")),
     Concept("OCD", (
         "ocd", "obsessive", "obsession", "compulsive", "compulsion", "intrusive thought",
-        "ritual",
-    )),
+    ), signals=("ritual",)),
     Concept("ADHD", (
         "adhd", "attention deficit", "hyperactivity", "hyperactive", "impulsivity",
         "inattentive", "distractible", "can't focus",
@@ -88,9 +88,8 @@ SPECIALTY_CONCEPTS: tuple[Concept, ...] = (
         "gender identity", "sexual orientation", "non-binary",
     ), fixed_slug="lgbtq-plus-issues"),
     Concept("Family conflict", (
-        "family conflict", "siblings", "sibling", "in-laws", "estrangement", "estranged",
-        "family argument",
-    )),
+        "family conflict", "in-laws", "estrangement", "estranged", "family argument",
+    ), signals=("siblings", "sibling")),
     Concept("Sleep and insomnia", (
         "sleep", "insomnia", "sleepless", "can't sleep", "trouble sleeping", "nightmare",
         "bedtime", "awake at night", "sleep hygiene",
@@ -100,32 +99,30 @@ SPECIALTY_CONCEPTS: tuple[Concept, ...] = (
         "mood stabiliser", "mood stabilizer", "lithium",
     )),
     Concept("Parenting and family", (
-        "parenting", "parent", "child", "children", "toddler", "teenager", "tantrum",
-        "co-parenting", "son", "daughter",
-    )),
+        "parenting", "parent", "toddler", "tantrum", "co-parenting",
+    ), signals=("child", "children", "son", "daughter", "teenager")),
     Concept("Anger", (
         "anger", "angry", "rage", "irritability", "irritable", "temper", "lose my temper",
         "outburst", "resentment",
     )),
     Concept("Perinatal and postpartum", (
         "postpartum", "postnatal", "perinatal", "pregnancy", "pregnant", "new mother",
-        "new parent", "miscarriage", "baby blues", "birth", "newborn",
-    )),
+        "new parent", "miscarriage", "baby blues",
+    ), signals=("birth", "newborn")),
     Concept("Loneliness", (
         "loneliness", "lonely", "isolation", "isolated", "social connection",
     )),
     Concept("Life transitions", (
-        "life transition", "transition", "retirement", "retire", "moving abroad",
-        "relocation", "empty nest", "life change", "new chapter", "starting university",
-    )),
+        "life transition", "retirement", "moving abroad", "relocation", "empty nest",
+        "life change", "new chapter", "starting university",
+    ), signals=("transition", "retire")),
     Concept("Chronic illness and pain", (
         "chronic pain", "chronic illness", "chronic fatigue", "fibromyalgia", "arthritis",
         "migraine", "long-term condition", "long covid", "flare-up", "diabetes",
     )),
     Concept("Work stress and burnout", (
-        "burnout", "burned out", "burnt out", "workplace", "job", "career", "work stress",
-        "boss", "overwork", "manager", "colleague",
-    )),
+        "burnout", "burned out", "burnt out", "work stress", "overwork",
+    ), signals=("job", "career", "boss", "manager", "colleague", "workplace")),
 )  # fmt: skip
 
 APPROACH_CONCEPTS: tuple[Concept, ...] = (
@@ -218,18 +215,23 @@ def _term_words(term: str) -> tuple[str, ...]:
     return tuple(words(term))
 
 
+SIGNAL_WEIGHT = 0.5
+
+
 @functools.cache
-def _index() -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
-    """First word of every term -> (its words, concept kind, concept slug), longest first."""
-    index: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+def _index() -> dict[str, list[tuple[tuple[str, ...], str, str, float]]]:
+    """First word of every term -> (its words, concept kind, concept slug, weight)."""
+    weights: dict[tuple[tuple[str, ...], str, str], float] = {}
     for kind, concepts in (("specialty", SPECIALTY_CONCEPTS), ("approach", APPROACH_CONCEPTS)):
         for concept in concepts:
-            for term in concept.terms:
-                parts = _term_words(term)
-                if parts:
-                    index.setdefault(parts[0], []).append((parts, kind, concept.slug))
-    for entries in index.values():
-        entries.sort(key=lambda entry: -len(entry[0]))
+            # Signals first, so that a term listed as both weighs in full.
+            for terms, weight in ((concept.signals, SIGNAL_WEIGHT), (concept.terms, 1.0)):
+                for term in terms:
+                    if parts := _term_words(term):
+                        weights[(parts, kind, concept.slug)] = weight
+    index: dict[str, list[tuple[tuple[str, ...], str, str, float]]] = {}
+    for (parts, kind, slug), weight in weights.items():
+        index.setdefault(parts[0], []).append((parts, kind, slug, weight))
     return index
 
 
@@ -238,24 +240,31 @@ class Mention:
     kind: str  # "specialty" or "approach"
     slug: str
     term: str  # the matched words, joined by spaces
-    position: int  # index of its first word in words(text)
+    weight: float  # 1, or SIGNAL_WEIGHT for a signal
 
 
 def mentions(text_words: Sequence[str]) -> Iterator[Mention]:
     """Every vocabulary term in a sequence of words(), the longest match at each position.
 
-    A word can belong to one term per concept: "panic attack" counts once for anxiety, not
-    as "panic" and "panic attack".
+    Each word belongs to one match: "panic attack" counts once, not also as "panic", and
+    "post-traumatic stress" is trauma, not stress. Concepts sharing that longest term all get it.
     """
     index = _index()
-    consumed: dict[tuple[str, str], int] = {}
-    for position, word in enumerate(text_words):
-        for parts, kind, slug in index.get(word, ()):
-            if consumed.get((kind, slug), -1) >= position:
-                continue
-            if tuple(text_words[position : position + len(parts)]) == parts:
-                consumed[(kind, slug)] = position + len(parts) - 1
-                yield Mention(kind, slug, " ".join(parts), position)
+    position = 0
+    while position < len(text_words):
+        matches = [
+            entry
+            for entry in index.get(text_words[position], ())
+            if tuple(text_words[position : position + len(entry[0])]) == entry[0]
+        ]
+        if not matches:
+            position += 1
+            continue
+        longest = max(len(entry[0]) for entry in matches)
+        for parts, kind, slug, weight in matches:
+            if len(parts) == longest:
+                yield Mention(kind, slug, " ".join(parts), weight)
+        position += longest
 
 
 def specialties_mentioned(text: str) -> list[str]:

@@ -29,7 +29,14 @@ from bookings.models import (
     WeeklyHours,
 )
 from content import articles
-from content.models import Answer, Article, ArticleLink, ProfileLinkState, Question
+from content.models import (
+    Answer,
+    Article,
+    ArticleLink,
+    HiddenArticleLink,
+    ProfileLinkState,
+    Question,
+)
 from directory import files
 from directory.models import Specialist, User
 from messaging import retention
@@ -172,6 +179,7 @@ def _erase_profile(specialist: Specialist) -> None:
         model.objects.filter(specialist=specialist).delete()
     availability.hours_changed(specialist=specialist)
     ArticleLink.objects.filter(specialist=specialist).delete()
+    HiddenArticleLink.objects.filter(specialist=specialist).delete()
     ProfileLinkState.objects.filter(specialist=specialist).delete()
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Specialist), object_id=str(specialist.pk)

@@ -116,9 +116,10 @@ def test_the_command_refuses_a_missing_path():
         call_command("import_articles", "/nonexistent/file.txt")
 
 
-def test_the_seed_articles_are_tagged_with_relationship_topics():
+def test_the_seed_articles_get_relationship_topics_suggested_not_applied():
     articles = import_seeds()
 
     for article in articles.values():
-        assert "relationship-issues" in {t.slug for t in article.topics.all()}
+        assert list(article.topics.all()) == []
+        assert "relationship-issues" in {t.slug for t in article.suggested_topics.all()}
     assert not Specialist.objects.exists()

@@ -42,7 +42,11 @@ def test_a_card_shows_its_first_three_specialties_by_name(make_specialist, taxon
 
     cards.with_specialties([specialist, other])
 
-    assert [tag.name for tag in specialist.card_specialties] == ["Anxiety", "Grief and loss", "Trauma"]
+    assert [tag.name for tag in specialist.card_specialties] == [
+        "Anxiety",
+        "Grief and loss",
+        "Trauma",
+    ]
     assert other.card_specialties == []
 
 

@@ -24,9 +24,12 @@ def test_lay_words_name_the_specialty_people_mean():
 
 
 def test_a_phrase_counts_once_and_not_again_as_its_first_word():
-    found = list(taxonomy.mentions(list(taxonomy.words("panic attacks"))))
+    found = list(taxonomy.mentions(list(taxonomy.words("panic attacks and post-traumatic stress"))))
 
-    assert [(m.slug, m.term) for m in found] == [("anxiety", "panic attack")]
+    assert [(m.slug, m.term) for m in found] == [
+        ("anxiety", "panic attack"),
+        ("trauma", "post-traumatic stress"),
+    ]
 
 
 def test_words_are_stemmed_so_plurals_and_verb_forms_match():
@@ -39,3 +42,10 @@ def test_every_term_keeps_a_word_that_says_something():
     for concept in (*taxonomy.SPECIALTY_CONCEPTS, *taxonomy.APPROACH_CONCEPTS):
         for term in concept.terms:
             assert list(taxonomy.words(term)), term
+
+
+def test_no_signal_is_also_a_full_term_of_the_same_concept():
+    for concept in (*taxonomy.SPECIALTY_CONCEPTS, *taxonomy.APPROACH_CONCEPTS):
+        full = {tuple(taxonomy.words(term)) for term in concept.terms}
+        signals = {tuple(taxonomy.words(term)) for term in concept.signals}
+        assert not full & signals, concept.name
