@@ -69,7 +69,7 @@ def known_words() -> tuple[str, ...]:
     """Every single word of the vocabulary and of the lists' names, lower case."""
     found: set[str] = set()
     for concept in (*taxonomy.SPECIALTY_CONCEPTS, *taxonomy.APPROACH_CONCEPTS):
-        for text in (concept.name, *concept.terms):
+        for text in (concept.name, *concept.terms, *concept.signals):
             found.update(word for word in WORD.findall(text.lower()) if len(word) > 2)
     return tuple(sorted(found))
 
