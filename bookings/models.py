@@ -300,10 +300,13 @@ class Notice(SentOnce):
     # Who made the change, so that each side reads "you moved it" or "they moved it".
     by = models.CharField(max_length=20, choices=Consultation.Party.choices, blank=True)
     created_at = models.DateTimeField()
+    # A notice waits a moment before it goes out, so that changes made within it reach
+    # each side as one e-mail (or none, when a booking is cancelled before it was told).
+    due_at = models.DateTimeField()
 
     class Meta:
         indexes = [
-            models.Index(fields=["created_at"], condition=Q(sent_at=None), name="notice_unsent"),
+            models.Index(fields=["due_at"], condition=Q(sent_at=None), name="notice_unsent_due"),
         ]
 
     def __str__(self) -> str:

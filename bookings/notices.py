@@ -7,29 +7,44 @@ marks each one sent. Nothing on the booking path talks to the broker: while Redi
 bookings still succeed, and their notices go out once it is back.
 """
 
+import logging
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.mail import get_connection
 
 from bookings import emails
 from bookings.models import Consultation, Notice
+from bookings.reminders import REFUSED
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
+# How long a notice waits for the changes that follow it: a booking cancelled within this
+# tells nobody, and several moves reach each side as one e-mail.
+SETTLE = timedelta(minutes=1)
 
 
 def queue(*, consultation: Consultation, kind: str, by: str = "", now: datetime) -> None:
-    """Write the notice of a change; it goes out once the transaction commits, or never.
+    """Write the notice of a change; it goes out SETTLE after the transaction commits, or
+    never.
 
     A notice not yet picked up shows the consultation as it will be when sent, so a new
-    time folds into a waiting confirmation, and a cancellation replaces what is waiting.
+    time folds into a waiting confirmation, a cancellation of a booking nobody was told of
+    yet leaves nothing to tell, and any other change replaces what is waiting: one e-mail
+    per real change.
     """
     if kind != Notice.Kind.BOOKED:
         waiting = Notice.objects.filter(consultation=consultation, sent_at=None, claimed_at=None)
-        if kind == Notice.Kind.RESCHEDULED and waiting.filter(kind=Notice.Kind.BOOKED).exists():
+        untold = waiting.filter(kind=Notice.Kind.BOOKED).exists()
+        if untold and kind == Notice.Kind.RESCHEDULED:
             return
         waiting.delete()
-    Notice.objects.create(consultation=consultation, kind=kind, by=by, created_at=now)
+        if untold:
+            return
+    Notice.objects.create(
+        consultation=consultation, kind=kind, by=by, created_at=now, due_at=now + SETTLE
+    )
 
 
 def send_pending(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
@@ -39,8 +54,8 @@ def send_pending(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
     """
     ids = list(
         Notice.objects.unclaimed(now=now)
-        .filter(sent_at=None)
-        .order_by("created_at", "pk")
+        .filter(sent_at=None, due_at__lte=now)
+        .order_by("due_at", "pk")
         .values_list("pk", flat=True)[:batch_size]
     )
     if not ids:
@@ -52,12 +67,37 @@ def send_pending(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
     )
     mine = Notice.objects.filter(pk__in=ids, claim=token, sent_at=None)
     sent = 0
+    held: set[int] = set()  # left claimed: could not be rendered or was refused
     try:
         with get_connection() as connection:
-            for notice in mine.order_by("created_at", "pk"):
-                connection.send_messages(emails.notice(notice=notice))
+            for notice in mine.order_by("due_at", "pk").select_related("consultation"):
+                if _superseded(notice):
+                    notice.delete()
+                    continue
+                try:
+                    messages = emails.notice(notice=notice)
+                except Exception:
+                    logger.exception("notice %s could not be rendered", notice.pk)
+                    held.add(notice.pk)
+                    continue
+                try:
+                    connection.send_messages(messages)
+                except REFUSED as error:
+                    logger.warning("notice %s refused: %s", notice.pk, type(error).__name__)
+                    held.add(notice.pk)
+                    continue
                 sent += Notice.objects.filter(pk=notice.pk).update(sent_at=now)
     finally:
-        # Whatever was not sent goes back at once for the retry (or the next sweep).
-        mine.update(claimed_at=None, claim="")
+        # Whatever was not sent goes back at once for the retry (or the next sweep); what
+        # could not be rendered or was refused waits until its claim is stale.
+        mine.exclude(pk__in=held).update(claimed_at=None, claim="")
     return sent
+
+
+def _superseded(notice: Notice) -> bool:
+    """Decided at send time: news of a booking or a new time that was cancelled since it
+    was written is not sent (the cancellation notice says what happened)."""
+    return (
+        notice.kind != Notice.Kind.CANCELLED
+        and notice.consultation.status == Consultation.Status.CANCELLED
+    )

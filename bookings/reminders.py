@@ -19,13 +19,15 @@ What that guarantees when things fail:
 SMTP cannot acknowledge exactly once; the window is one message wide, never a batch.
 """
 
+import logging
+import smtplib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import Q
 
@@ -122,13 +124,55 @@ def _commits_without_flush() -> Iterator[None]:
 _MARK_SENT = f"UPDATE {Reminder._meta.db_table} SET sent_at = %s WHERE id = %s AND claim = %s"  # noqa: S608
 
 
+RECHECK_EVERY = 50
+# The mail server refused this one message (its address or content), not the connection.
+REFUSED = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPDataError,
+    UnicodeError,
+)  # reminders sent between two looks at their consultations
+
+logger = logging.getLogger(__name__)
+
+
+def _still_due(ids: list[int], *, token: str, now: datetime) -> list[Reminder]:
+    """Of this worker's claimed reminders, those to send now, read as they are now: a
+    consultation cancelled since the claim no longer matches, and one moved since has new
+    rows (the claimed ones are gone) that go out when they are due."""
+    return list(
+        Reminder.objects.filter(_sendable(), pk__in=ids, claim=token, sent_at=None, due_at__lte=now)
+        .order_by("due_at", "pk")
+        .select_related("consultation__specialist", "consultation__client")
+        .only(*emails.REMINDER_FIELDS)
+    )
+
+
+def _messages(reminders: list[Reminder]) -> list[tuple[Reminder, EmailMultiAlternatives]]:
+    """Each reminder with its message. One whose message cannot be built (data no e-mail
+    can show) is logged and left out, so it cannot hold back the others."""
+    try:
+        return list(zip(reminders, emails.reminders(reminders=reminders), strict=True))
+    except Exception:
+        logger.warning("a reminder batch could not be rendered; rendering one at a time")
+    built = []
+    for reminder in reminders:
+        try:
+            (message,) = emails.reminders(reminders=[reminder])
+        except Exception:
+            logger.exception("reminder %s could not be rendered", reminder.pk)
+            continue
+        built.append((reminder, message))
+    return built
+
+
 def send_batch(*, reminder_ids: list[int], now: datetime) -> int:
     """Send each of these reminders at most once (see above); the number sent by this call.
 
     The conditional UPDATE is the claim: of two workers given the same ids, each row goes
-    to exactly one. Rows of cancelled consultations, sent rows and rows another worker
-    holds are left alone. Raises what the e-mail backend raises, after giving back the
-    claim on what it did not send.
+    to exactly one. What is sent is decided at send time: every RECHECK_EVERY messages the
+    claimed rows are read again, so a consultation cancelled or moved since the claim gets
+    no reminder for its old time. Raises what the e-mail backend raises, after giving back
+    the claim on what it did not send.
     """
     token = uuid.uuid4().hex
     claimed = (
@@ -141,26 +185,35 @@ def send_batch(*, reminder_ids: list[int], now: datetime) -> int:
         return 0
     # The ids keep these lookups on the primary key; the token picks this worker's rows.
     mine = Reminder.objects.filter(pk__in=reminder_ids, claim=token)
-    reminders = list(
-        mine.filter(sent_at=None)
-        .select_related("consultation__specialist", "consultation__client")
-        .only(*emails.REMINDER_FIELDS)
-    )
+    ids = list(mine.filter(sent_at=None).order_by("due_at", "pk").values_list("pk", flat=True))
     sent = 0
+    held: set[int] = set()  # left claimed: could not be rendered or was refused
     try:
-        messages = emails.reminders(reminders=reminders)
         with get_connection() as mailer, _commits_without_flush(), connection.cursor() as cursor:
-            for reminder, message in zip(reminders, messages, strict=True):
-                mailer.send_messages([message])
-                # Marked (and committed) the moment the server has it, one row at a time.
-                cursor.execute(
-                    _MARK_SENT, [connection.ops.adapt_datetimefield_value(now), reminder.pk, token]
-                )
-                if not cursor.rowcount:
-                    break  # too slow: another worker took the claim over, and the rest with it
-                sent += 1
+            for start in range(0, len(ids), RECHECK_EVERY):
+                chunk = _still_due(ids[start : start + RECHECK_EVERY], token=token, now=now)
+                held.update(r.pk for r in chunk)
+                for reminder, message in _messages(chunk):
+                    try:
+                        mailer.send_messages([message])
+                    except REFUSED as error:
+                        logger.warning("reminder %s refused: %s", reminder.pk, type(error).__name__)
+                        continue
+                    held.discard(reminder.pk)
+                    # Marked (and committed) the moment the server has it, one row at a time.
+                    cursor.execute(
+                        _MARK_SENT,
+                        [connection.ops.adapt_datetimefield_value(now), reminder.pk, token],
+                    )
+                    if cursor.rowcount:
+                        sent += 1
+                    elif Reminder.objects.filter(pk=reminder.pk).exists():
+                        return sent  # too slow: another worker took the claim over, and the rest
     except BaseException:
         # Give the rest back at once so that the retry (or the next sweep) can send it.
         mine.filter(sent_at=None).update(claimed_at=None, claim="")
         raise
+    # What was skipped (cancelled since the claim) goes back; what could not be rendered or
+    # was refused stays claimed until the claim is stale: tried again then, not every minute.
+    mine.filter(sent_at=None).exclude(pk__in=held).update(claimed_at=None, claim="")
     return sent

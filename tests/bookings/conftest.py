@@ -28,8 +28,8 @@ def open_hours(specialist, *, starts=time(9), ends=time(17), weekdays=range(7)):
 
 
 def deliver_notices() -> int:
-    """What the notice sweep sends now (beat runs it every few seconds)."""
-    return notices.send_pending(now=timezone.now())
+    """What the notice sweep sends once the notices written until now are due."""
+    return notices.send_pending(now=timezone.now() + notices.SETTLE)
 
 
 def free_slot(specialist, *, after=timedelta(days=2), index=0):

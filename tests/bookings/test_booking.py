@@ -1,4 +1,5 @@
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -266,3 +267,65 @@ def test_the_follow_up_answer_is_recorded_after_the_consultation(specialist, cli
 
     consultation.refresh_from_db()
     assert consultation.fit == "not_fit"
+
+
+# --- Fair use -------------------------------------------------------------------------------
+
+
+def book_and_cancel(client_user, specialist, *, index, now, by=None):
+    consultation = book(client_user, specialist, free_slot(specialist, index=index).starts_at)
+    booking.cancel(consultation=consultation, by=by or client_user, now=now)
+    return consultation
+
+
+def test_after_two_cancellations_in_a_week_the_client_waits_to_book_that_specialist_again(
+    specialist, client_user
+):
+    now = timezone.now()
+    book_and_cancel(client_user, specialist, index=0, now=now - timedelta(days=3))
+    book_and_cancel(client_user, specialist, index=2, now=now - timedelta(hours=1))
+
+    with pytest.raises(BookingError, match="cancelled twice") as refused:
+        book(client_user, specialist, free_slot(specialist, index=4).starts_at)
+
+    again = (now + timedelta(days=4)).astimezone(ZoneInfo(specialist.time_zone))
+    assert f"{again.day}" in str(refused.value)
+    other = SpecialistFactory()
+    open_hours(other)
+    book(client_user, other, free_slot(other).starts_at)  # others are still open to them
+
+
+def test_a_week_after_the_first_cancellation_the_client_can_book_again(specialist, client_user):
+    now = timezone.now()
+    book_and_cancel(client_user, specialist, index=0, now=now - timedelta(days=8))
+    book_and_cancel(client_user, specialist, index=2, now=now - timedelta(hours=1))
+
+    book(client_user, specialist, free_slot(specialist, index=4).starts_at)
+
+
+def test_cancellations_by_the_specialist_do_not_count_against_the_client(specialist, client_user):
+    now = timezone.now()
+    for index in (0, 2):
+        book_and_cancel(client_user, specialist, index=index, now=now, by=specialist.owner)
+
+    book(client_user, specialist, free_slot(specialist, index=4).starts_at)
+
+
+# --- Both instants of a repeated wall time -------------------------------------------------
+
+
+def test_both_instants_of_a_repeated_hour_can_be_booked(client_user):
+    specialist = SpecialistFactory(time_zone="America/New_York")
+    open_hours(specialist, starts=time(0), ends=time(4))
+    BookingSettings.objects.create(specialist=specialist, notice_hours=0, horizon_days=365)
+    # Clocks go back at 02:00 EDT on Sunday 1 November 2026: 01:30 happens twice.
+    first, second = (
+        datetime(2026, 11, 1, 5, 30, tzinfo=UTC),
+        datetime(2026, 11, 1, 6, 30, tzinfo=UTC),
+    )
+    now = datetime(2026, 10, 30, tzinfo=UTC)
+
+    one = book(client_user, specialist, first, now=now)
+    other = book(UserFactory(), specialist, second, now=now)
+
+    assert (one.starts_at, other.starts_at) == (first, second)

@@ -48,15 +48,41 @@ def test_a_refused_booking_leaves_no_notice(specialist, client_user):
     assert Notice.objects.count() == 1
 
 
-def test_a_cancel_replaces_a_confirmation_not_yet_sent(specialist, client_user):
+def test_a_booking_cancelled_before_anyone_was_told_tells_nobody(specialist, client_user):
     consultation = book(client_user, specialist, free_slot(specialist).starts_at)
 
     booking.cancel(consultation=consultation, by=client_user, now=timezone.now())
-    deliver_notices()
 
-    assert list(consultation.notices.values_list("kind", flat=True)) == ["cancelled"]
-    assert all("cancel" in m.body for m in mail.outbox)
+    assert deliver_notices() == 0
+    assert not consultation.notices.exists()
+    assert mail.outbox == []
+
+
+def test_a_cancel_after_the_confirmation_went_out_is_told_to_both(specialist, client_user):
+    consultation = book(client_user, specialist, free_slot(specialist).starts_at)
+    deliver_notices()
+    mail.outbox.clear()
+
+    booking.cancel(consultation=consultation, by=client_user, now=timezone.now())
+
+    assert deliver_notices() == 1
     assert len(mail.outbox) == 2
+    assert all("cancel" in m.body for m in mail.outbox)
+
+
+def test_a_notice_waits_a_minute_for_the_changes_that_follow_it(specialist, client_user):
+    consultation = book(client_user, specialist, free_slot(specialist).starts_at)
+    now = timezone.now()
+
+    assert notices.send_pending(now=now + timedelta(seconds=30)) == 0
+    booking.reschedule(
+        consultation=consultation,
+        by=client_user,
+        starts_at=free_slot(specialist, index=3).starts_at,
+        now=now,
+    )
+    assert deliver_notices() == 1
+    assert len(mail.outbox) == 2  # one confirmation each, for the new time
 
 
 def test_a_new_time_folds_into_a_waiting_confirmation(specialist, client_user):
@@ -92,7 +118,7 @@ def test_a_claim_held_by_another_sweep_is_left_alone_until_it_is_stale(specialis
     now = timezone.now()
     Notice.objects.update(claimed_at=now, claim="another-worker")
 
-    assert notices.send_pending(now=now + timedelta(minutes=1)) == 0
+    assert notices.send_pending(now=now + timedelta(minutes=2)) == 0
     assert notices.send_pending(now=now + STALE_CLAIM + timedelta(seconds=1)) == 1
     assert len(mail.outbox) == 2
 
@@ -131,3 +157,29 @@ def test_a_side_whose_account_was_deleted_gets_no_copy(specialist, client_user):
 
     assert deliver_notices() == 1
     assert [m.to for m in mail.outbox] == [[specialist.owner.email]]
+
+
+def test_news_of_a_booking_cancelled_since_it_was_claimed_is_not_sent(specialist, client_user):
+    consultation = book(client_user, specialist, free_slot(specialist).starts_at)
+    now = timezone.now()
+    Notice.objects.update(claimed_at=now - STALE_CLAIM, claim="a-worker-that-died")
+    booking.cancel(consultation=consultation, by=client_user, now=now)
+
+    assert notices.send_pending(now=now + notices.SETTLE) == 1
+
+    assert list(consultation.notices.values_list("kind", flat=True)) == ["cancelled"]
+    assert len(mail.outbox) == 2
+    assert all("cancel" in m.body for m in mail.outbox)
+
+
+def test_a_refused_address_holds_back_no_other_notice(specialist, client_user, settings):
+    settings.EMAIL_BACKEND = "tests.bookings.mail_backends.HookedBackend"
+    refused = UserFactory(email="nobody@refused.example")
+    book(refused, specialist, free_slot(specialist, index=0).starts_at)
+    book(client_user, specialist, free_slot(specialist, index=4).starts_at)
+
+    assert deliver_notices() == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [client_user.email, specialist.owner.email]
+    )
+    assert Notice.objects.filter(sent_at=None).exclude(claim="").count() == 1

@@ -71,6 +71,7 @@ def test_a_booking_made_while_redis_is_down_is_confirmed_and_reminded_once_it_is
     # Time passes: the reminder an hour before comes due while the notice still waits.
     hour_before = consultation.reminders.get(kind=Reminder.Kind.HOUR_BEFORE)
     Reminder.objects.filter(pk=hour_before.pk).update(due_at=timezone.now())
+    Notice.objects.update(due_at=timezone.now())
 
     private_redis.start()
     var_dir = tmp_path / "worker"

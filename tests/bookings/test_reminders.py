@@ -241,3 +241,113 @@ def test_a_reminder_names_the_time_in_the_clients_zone_and_escapes_html():
     assert f"/consultations/{consultation.pk}/cancel/" in html
     assert "\x1e" not in message.body + html
     assert message.extra_headers["X-First-Step-Reminder"].isdigit()
+
+
+# --- Decided at send time -----------------------------------------------------------------
+
+
+@pytest.fixture
+def hooked_mail(settings, monkeypatch):
+    from tests.bookings.mail_backends import HookedBackend
+
+    settings.EMAIL_BACKEND = "tests.bookings.mail_backends.HookedBackend"
+    monkeypatch.setattr(reminders, "RECHECK_EVERY", 1)
+    yield HookedBackend
+    HookedBackend.before_send = None
+
+
+def three_due(now):
+    made = book_many(3)
+    moment = max(c.starts_at for c in made) - timedelta(hours=23)
+    return made, moment
+
+
+def day_before_sent(consultation) -> bool:
+    return Reminder.objects.filter(
+        consultation=consultation, kind="day_before", sent_at__isnull=False
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_a_consultation_cancelled_after_the_claim_gets_no_reminder_and_the_rest_go_out(
+    hooked_mail,
+):
+    (first, cancelled, third), moment = three_due(timezone.now())
+
+    def cancel_the_second(message):
+        if cancelled.client.email in message.to:
+            return
+        if Consultation.objects.get(pk=cancelled.pk).status == "confirmed":
+            booking.cancel(consultation=cancelled, by=cancelled.client, now=timezone.now())
+
+    hooked_mail.before_send = cancel_the_second
+    (batch,) = reminders.due_batches(now=moment)
+    sent = reminders.send_batch(reminder_ids=batch, now=moment)
+
+    assert sent == 2
+    assert [m.to for m in mail.outbox] == [[first.client.email], [third.client.email]]
+    assert not Reminder.objects.filter(consultation=cancelled, sent_at__isnull=False).exists()
+    assert not Reminder.objects.exclude(claim="").filter(sent_at=None).exists()
+
+
+@pytest.mark.django_db
+def test_a_consultation_moved_after_the_claim_is_reminded_for_its_new_time_only(hooked_mail):
+    (first, moved, third), moment = three_due(timezone.now())
+    new_time = free_slot(moved.specialist, after=timedelta(days=6)).starts_at
+
+    def move_the_second(message):
+        if Consultation.objects.get(pk=moved.pk).starts_at != new_time:
+            booking.reschedule(
+                consultation=moved, by=moved.client, starts_at=new_time, now=timezone.now()
+            )
+
+    hooked_mail.before_send = move_the_second
+    (batch,) = reminders.due_batches(now=moment)
+    sent = reminders.send_batch(reminder_ids=batch, now=moment)
+
+    assert sent == 2
+    assert day_before_sent(first) and day_before_sent(third)
+    assert not day_before_sent(moved)
+    hooked_mail.before_send = None
+    later = new_time - timedelta(hours=23)
+    (batch,) = reminders.due_batches(now=later)
+    reminders.send_batch(reminder_ids=batch, now=later)
+    assert day_before_sent(moved)
+    assert mail.outbox[-1].to == [moved.client.email]
+
+
+@pytest.mark.django_db
+def test_a_reminder_that_cannot_be_rendered_holds_back_no_other(hooked_mail):
+    first, third = book_many(2)
+    moment = max(c.starts_at for c in (first, third)) - timedelta(hours=23)
+    broken = Consultation.objects.create(
+        specialist=first.specialist,
+        client=UserFactory(),
+        starts_at=first.starts_at.replace(year=9999, month=12, day=31, hour=23, minute=0),
+        ends_at=first.ends_at.replace(year=9999, month=12, day=31, hour=23, minute=30),
+        client_time_zone="Pacific/Kiritimati",  # UTC+14: its time cannot be shown at all
+    )
+    Reminder.objects.create(consultation=broken, kind="day_before", due_at=moment)
+
+    (batch,) = reminders.due_batches(now=moment)
+    sent = reminders.send_batch(reminder_ids=batch, now=moment)
+
+    assert sent == 2
+    assert day_before_sent(first) and day_before_sent(third)
+    held = Reminder.objects.get(consultation=broken)
+    assert held.sent_at is None and held.claim  # tried again once the claim is stale
+    assert reminders.due_batches(now=moment) == []
+
+
+@pytest.mark.django_db
+def test_a_refused_address_holds_back_no_other(hooked_mail):
+    first, refused, third = book_many(3)
+    refused.client.email = "nobody@refused.example"
+    refused.client.save()
+    moment = max(c.starts_at for c in (first, refused, third)) - timedelta(hours=23)
+
+    (batch,) = reminders.due_batches(now=moment)
+    sent = reminders.send_batch(reminder_ids=batch, now=moment)
+
+    assert sent == 2
+    assert day_before_sent(first) and day_before_sent(third) and not day_before_sent(refused)

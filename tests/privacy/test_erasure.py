@@ -32,7 +32,7 @@ def erase(user, capture) -> None:
 
 def send_notices() -> list:
     """What the notice sweep sends next (beat runs it every few seconds)."""
-    notices.send_pending(now=timezone.now())
+    notices.send_pending(now=timezone.now() + notices.SETTLE)
     return mail.outbox
 
 
