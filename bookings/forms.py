@@ -1,9 +1,10 @@
 """Forms check shape and turn input into domain types; the rules live in bookings.booking."""
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings import time_off
@@ -15,17 +16,50 @@ HALF_HOURS = [(f"{h:02d}:{m:02d}", f"{h:02d}:{m:02d}") for h in range(24) for m 
 END_CHOICES = [*HALF_HOURS[1:], ("24:00", "24:00")]
 
 
-def parse_slot(value: str) -> datetime | None:
-    """An aware UTC moment from an ISO string, or None when it is not one."""
+# Dates and moments from the outside world are read only this far from today: nobody means
+# anything else, and date arithmetic near the years 1 and 9999 overflows.
+REACH_BACK = timedelta(days=366)
+REACH_AHEAD = timedelta(days=2 * 366)
+
+
+def parse_slot(value: str, *, now: datetime | None = None) -> datetime | None:
+    """An aware UTC moment from an ISO string within reach of now, or None."""
     if not value or len(value) > 40:
         return None
     try:
         moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None or moment.second or moment.microsecond:
+            return None
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+    now = now or timezone.now()
+    if not now - REACH_BACK <= moment <= now + REACH_AHEAD:
+        return None
+    return moment
+
+
+def parse_day(value: str | None, *, today: date) -> date | None:
+    """A date (YYYY-MM-DD) within reach of today, or None."""
+    if not value or len(value) > 10:
+        return None
+    try:
+        day = date.fromisoformat(value)
     except ValueError:
         return None
-    if moment.tzinfo is None or moment.second or moment.microsecond:
+    if not today - REACH_BACK <= day <= today + REACH_AHEAD:
         return None
-    return moment.astimezone(UTC)
+    return day
+
+
+class DayField(forms.DateField):
+    """A date within reach of today; anything else gets a clear message."""
+
+    def to_python(self, value: Any) -> date | None:
+        day = super().to_python(value)
+        if day is not None and parse_day(day.isoformat(), today=timezone.localdate()) is None:
+            raise forms.ValidationError(_("Please choose a date within the next two years."))
+        return day
 
 
 def slot_value(moment: datetime) -> str:
@@ -186,8 +220,8 @@ WeeklyFormSet = forms.formset_factory(
 class ExceptionForm(forms.Form):
     """Time off or extra hours over one date or a range of dates."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    last = forms.DateField(
+    date = DayField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    last = DayField(
         label=_("Until (for several days)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

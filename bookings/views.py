@@ -34,6 +34,7 @@ from bookings.forms import (
     RescheduleForm,
     TimeOffDecisionForm,
     WeeklyFormSet,
+    parse_day,
     parse_slot,
     slot_value,
 )
@@ -83,10 +84,7 @@ def _picker_context(
     now = timezone.now()
     zone, detected = _client_zone(request, specialist, default=default_zone)
     today = now.astimezone(zone).date()
-    try:
-        first = date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        first = today
+    first = parse_day(request.GET.get("week"), today=today) or today
     first = min(max(first, today), today + timedelta(days=366))
     starts = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     ends = datetime.combine(first + timedelta(days=PICKER_DAYS), datetime.min.time(), tzinfo=zone)
@@ -382,10 +380,7 @@ def practice(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     zone = zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
     today = now.astimezone(zone).date()
-    try:
-        week_start = date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        week_start = today - timedelta(days=today.weekday())
+    week_start = parse_day(request.GET.get("week"), today=today) or today
     week_start -= timedelta(days=week_start.weekday())
     week_from = datetime.combine(week_start, datetime.min.time(), tzinfo=zone)
     week_to = week_from + timedelta(days=7)
