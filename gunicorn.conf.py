@@ -1,0 +1,8 @@
+"""gunicorn's settings; gunicorn reads this file from the folder it is started in.
+
+The access log shows paths with secret parts (feed tokens, confirmation and reset keys)
+replaced by a mark and control characters escaped: see config/access_log.py.
+"""
+
+logger_class = "config.access_log.RedactingLogger"
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
