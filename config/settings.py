@@ -245,6 +245,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_SIGNUP_FORM_CLASS = "directory.forms.SignupRoleForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# Failed log-ins: per IP and per (e-mail, IP) here, and a slower per-e-mail limit that
+# leaves the owner a way in by a code sent to their e-mail (directory/accounts.py).
+ACCOUNT_ADAPTER = "directory.accounts.AccountAdapter"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",

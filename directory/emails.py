@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 
-from directory.models import Specialist
+from directory.models import Specialist, User
 
 
 def _send(*, template: str, to: str, context: dict[str, object]) -> None:
@@ -49,6 +50,24 @@ def send_profile_decision(*, specialist_id: int) -> bool:
             "specialist": specialist,
             "profile_url": settings.SITE_URL + specialist.get_absolute_url(),
             "edit_url": settings.SITE_URL + "/profile/",
+        },
+    )
+    return True
+
+
+def send_login_failures(*, user_id: int, failures: int) -> bool:
+    """Tell an account's owner that someone keeps failing to log in to it. False when the
+    account is gone or closed."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    _send(
+        template="login_failures",
+        to=user.email,
+        context={
+            "failures": failures,
+            "login_url": settings.SITE_URL + reverse("account_request_login_code"),
+            "reset_url": settings.SITE_URL + reverse("account_reset_password"),
         },
     )
     return True

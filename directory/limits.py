@@ -19,3 +19,9 @@ def allow(*, scope: str, key: object, limit: int, window_seconds: int) -> bool:
         cache.set(cache_key, 1, timeout=window_seconds + 5)
         count = 1
     return count <= limit
+
+
+def count(*, scope: str, key: object, window_seconds: int) -> int:
+    """The attempts counted so far in the current window; counts nothing itself."""
+    window = int(time.time() // window_seconds)
+    return int(cache.get(f"limit:{scope}:{key}:{window}", 0))
