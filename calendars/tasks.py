@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from calendars import sync
+from calendars import sync, writeback
 
 
 @shared_task(name="calendars.sync_due")
@@ -19,3 +19,17 @@ def sync_due() -> int:
 def sync_batch(connection_ids: list[int]) -> int:
     """No retry: a failing calendar keeps its error and is due again at its next turn."""
     return sum(sync.sync_connection(connection_id=pk, now=timezone.now()) for pk in connection_ids)
+
+
+@shared_task(name="calendars.write_back")
+def write_back() -> int:
+    """Every 30 seconds: consultations whose calendar event is not current yet."""
+    batches = writeback.due_batches(now=timezone.now())
+    for batch in batches:
+        write_back_batch.delay(batch)
+    return len(batches)
+
+
+@shared_task(name="calendars.write_back_batch")
+def write_back_batch(event_ids: list[int]) -> int:
+    return sum(writeback.write_event(event_id=pk, now=timezone.now()) for pk in event_ids)

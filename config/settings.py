@@ -195,6 +195,10 @@ CELERY_BEAT_SCHEDULE["calendars-sync-due"] = {
     "task": "calendars.sync_due",
     "schedule": 15.0,  # each connection is due every 10 minutes at its own moment, or on "Sync now"
 }
+CELERY_BEAT_SCHEDULE["calendars-write-back"] = {
+    "task": "calendars.write_back",
+    "schedule": 30.0,  # consultations whose event in the specialist's calendar is not current
+}
 CELERY_BEAT_SCHEDULE["content-relink-changed-profiles"] = {
     "task": "content.recompute_changed_profiles",
     "schedule": 300.0,  # profile edits reach their relevant articles within five minutes

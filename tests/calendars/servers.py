@@ -119,7 +119,7 @@ class Radicale:
         self.process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "radicale", "--config", str(config)],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
             env={**os.environ, "PYTHONWARNINGS": "ignore"},
         )
         self.url = f"http://127.0.0.1:{self.port}/"

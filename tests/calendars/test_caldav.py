@@ -1,0 +1,228 @@
+"""CalDAV against a real Radicale server started for each test."""
+
+from datetime import timedelta
+
+import icalendar
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from bookings import booking
+from bookings.models import BusyTime
+from calendars import caldav_sync, connections, sync, writeback
+from calendars.models import CalendarConnection, RemoteCalendar, WrittenEvent
+from tests.bookings.conftest import free_slot, open_hours
+from tests.calendars.servers import Radicale
+from tests.factories import SpecialistFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "app-pass-1"
+
+
+@pytest.fixture
+def radicale(tmp_path, settings):
+    settings.CALENDARS_ALLOWED_HOSTS = ["127.0.0.1"]
+    server = Radicale(tmp_path, {"alice": PASSWORD})
+    client = caldav_sync.open_client(url=server.url, username="alice", password=PASSWORD)
+    principal = client.principal()
+    server.work = principal.make_calendar(name="Work")
+    server.family = principal.make_calendar(name="Family")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def specialist():
+    specialist = SpecialistFactory()
+    open_hours(specialist)
+    return specialist
+
+
+def connect(specialist, radicale, password=PASSWORD):
+    return connections.add_caldav_account(
+        specialist=specialist,
+        url=radicale.url,
+        username="alice",
+        password=password,
+        now=timezone.now(),
+    )
+
+
+def put_event(calendar, start, *, uid="dentist@test", transparent=False):
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//test//EN",
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        "DTSTAMP:20261201T000000Z",
+        f"DTSTART:{start:%Y%m%dT%H%M%SZ}",
+        f"DTEND:{start + timedelta(hours=1):%Y%m%dT%H%M%SZ}",
+        "SUMMARY:Dentist",
+        *(["TRANSP:TRANSPARENT"] if transparent else []),
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    calendar.save_event("\r\n".join(lines) + "\r\n")
+
+
+def in_two_days(at=15):
+    return (timezone.now() + timedelta(days=2)).replace(hour=at, minute=0, second=0, microsecond=0)
+
+
+def events_of(calendar):
+    return [icalendar.Calendar.from_ical(event.data) for event in calendar.events()]
+
+
+def test_connecting_lists_the_calendars_and_the_first_receives_consultations(specialist, radicale):
+    connection = connect(specialist, radicale)
+
+    calendars = list(connection.calendars.order_by("name"))
+    assert [(c.name, c.read_busy) for c in calendars] == [("Family", True), ("Work", True)]
+    assert sum(c.receives_consultations for c in calendars) == 1
+    stored = CalendarConnection.objects.values_list("password_sealed", flat=True).get()
+    assert PASSWORD not in stored
+
+
+def test_a_wrong_password_is_said_in_plain_words(specialist, radicale):
+    with pytest.raises(connections.CalendarError, match="Wrong user name or password"):
+        connect(specialist, radicale, password="wrong")
+    assert CalendarConnection.objects.count() == 0
+
+
+def test_a_password_changed_later_shows_as_the_last_error(specialist, radicale):
+    connection = connect(specialist, radicale)
+    CalendarConnection.objects.filter(pk=connection.pk).update(
+        password_sealed=connections.sealing.seal("changed", purpose="password")
+    )
+
+    sync.sync_connection(connection_id=connection.pk, now=timezone.now())
+
+    connection.refresh_from_db()
+    assert connection.last_error == "Wrong user name or password."
+
+
+def test_busy_times_are_read_from_the_chosen_calendars_only(specialist, radicale):
+    put_event(radicale.work, in_two_days(15), uid="work@test")
+    put_event(radicale.family, in_two_days(18), uid="family@test")
+    put_event(radicale.work, in_two_days(20), uid="free@test", transparent=True)
+    connection = connect(specialist, radicale)
+    family = connection.calendars.get(name="Family")
+    work = connection.calendars.get(name="Work")
+    connections.choose_calendars(
+        connection=connection, read_busy={work.pk}, receiving=work.pk, now=timezone.now()
+    )
+
+    sync.sync_connection(connection_id=connection.pk, now=timezone.now())
+
+    assert list(BusyTime.objects.values_list("starts_at", flat=True)) == [in_two_days(15)]
+    connection.refresh_from_db()
+    assert connection.busy_count == 1
+    assert connection.last_error == ""
+    assert not RemoteCalendar.objects.get(pk=family.pk).read_busy
+
+
+def test_only_one_calendar_of_a_specialist_receives_consultations(specialist, radicale):
+    connection = connect(specialist, radicale)
+    work = connection.calendars.get(name="Work")
+    family = connection.calendars.get(name="Family")
+    connections.choose_calendars(
+        connection=connection, read_busy=set(), receiving=family.pk, now=timezone.now()
+    )
+
+    assert list(
+        RemoteCalendar.objects.filter(receives_consultations=True).values_list("name", flat=True)
+    ) == ["Family"]
+    with pytest.raises(IntegrityError):
+        RemoteCalendar.objects.filter(pk=work.pk).update(receives_consultations=True)
+
+
+def write_all():
+    now = timezone.now()
+    return sum(
+        writeback.write_event(event_id=pk, now=now)
+        for batch in writeback.due_batches(now=now)
+        for pk in batch
+    )
+
+
+def test_a_booking_is_written_moved_and_removed_with_a_neutral_title(specialist, radicale):
+    connection = connect(specialist, radicale)
+    work = connection.calendars.get(name="Work")
+    connections.choose_calendars(
+        connection=connection, read_busy={work.pk}, receiving=work.pk, now=timezone.now()
+    )
+    client = UserFactory()
+    consultation = booking.book(
+        client=client,
+        specialist=specialist,
+        starts_at=free_slot(specialist).starts_at,
+        mode="video",
+        note="panic attacks at night",
+        now=timezone.now(),
+    )
+
+    assert write_all() == 1
+    [written] = events_of(radicale.work)
+    event = written.events[0]
+    assert str(event["SUMMARY"]) == "Free consultation — First Step"
+    assert event.start == consultation.starts_at
+    assert b"panic" not in written.to_ical()
+    assert client.email.encode() not in written.to_ical()
+    assert write_all() == 0  # current: nothing to do
+
+    # Our own event is not read back as a busy time.
+    sync.sync_connection(connection_id=connection.pk, now=timezone.now())
+    assert BusyTime.objects.count() == 0
+
+    new_start = free_slot(specialist, index=3).starts_at
+    booking.reschedule(
+        consultation=consultation, by=client, starts_at=new_start, now=timezone.now()
+    )
+    assert write_all() == 1
+    [moved] = events_of(radicale.work)
+    assert moved.events[0].start == new_start
+    assert str(moved.events[0]["UID"]) == str(event["UID"])
+
+    consultation.refresh_from_db()
+    booking.cancel(consultation=consultation, by=client, now=timezone.now())
+    assert write_all() == 1
+    assert events_of(radicale.work) == []
+    assert write_all() == 0
+
+
+def test_two_workers_never_write_the_same_event_twice(specialist, radicale):
+    connect(specialist, radicale)
+    booking.book(
+        client=UserFactory(),
+        specialist=specialist,
+        starts_at=free_slot(specialist).starts_at,
+        mode="video",
+        now=timezone.now(),
+    )
+    now = timezone.now()
+    [[event_id]] = writeback.due_batches(now=now)
+    WrittenEvent.objects.filter(pk=event_id).update(claimed_at=now, claim="other-worker")
+
+    assert not writeback.write_event(event_id=event_id, now=now)
+    assert writeback.due_batches(now=now) == []  # held: the sweep does not hand it out
+    assert writeback.due_batches(now=now + timedelta(minutes=11)) == [[event_id]]  # stale
+
+
+def test_a_server_that_is_down_leaves_the_event_to_a_later_sweep(specialist, radicale):
+    connect(specialist, radicale)
+    booking.book(
+        client=UserFactory(),
+        specialist=specialist,
+        starts_at=free_slot(specialist).starts_at,
+        mode="video",
+        now=timezone.now(),
+    )
+    radicale.stop()
+
+    assert write_all() == 1
+
+    row = WrittenEvent.objects.get()
+    assert row.written_sequence is None
+    assert row.last_error == "The CalDAV server could not be reached."
+    assert row.claim == ""
