@@ -11,6 +11,7 @@ from bookings import time_off
 from bookings.availability import zone_or_none
 from bookings.booking import NOTE_MAX_LENGTH
 from bookings.models import AvailabilityException, BookingSettings, Consultation, Weekday
+from directory.fields import PhoneField
 
 HALF_HOURS = [(f"{h:02d}:{m:02d}", f"{h:02d}:{m:02d}") for h in range(24) for m in (0, 30)]
 END_CHOICES = [*HALF_HOURS[1:], ("24:00", "24:00")]
@@ -101,7 +102,7 @@ class BookingForm(forms.Form):
         initial=Consultation.Mode.VIDEO,
         widget=forms.RadioSelect,
     )
-    phone = forms.CharField(
+    phone = PhoneField(
         label=_("Phone number (for a phone call)"),
         required=False,
         max_length=40,

@@ -3,13 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from content.articles import ArticleText
 from content.models import Article, Question
+from directory.fields import PlainLineField
 from directory.models import Specialty
 
 MAX_REFERENCES = 60
 
 
 class ArticleForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = PlainLineField(label=_("Title"), max_length=200)
     summary = forms.CharField(
         label=_("Summary"),
         max_length=400,
@@ -87,7 +88,7 @@ class ArticleFilterForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    title = forms.CharField(
+    title = PlainLineField(
         label=_("Your question"),
         max_length=200,
         min_length=10,

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from directory import photos, profiles
+from directory.fields import PlainLineField
 from directory.models import Specialist, User
 
 
@@ -79,6 +80,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Specialist
         fields = [*profiles.EDITABLE_FIELDS, *profiles.RELATED_FIELDS]
+        field_classes = {"name": PlainLineField, "titles": PlainLineField}
         widgets = {
             "specialties": forms.CheckboxSelectMultiple,
             "approaches": forms.CheckboxSelectMultiple,
