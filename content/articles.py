@@ -27,13 +27,13 @@ class ArticleText:
     topics: Sequence[Specialty]
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """Text as stored: trimmed, without NUL characters (PostgreSQL refuses them)."""
     return text.replace("\x00", "").strip()
 
 
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(_plain(title))[:100] or "article"
+    base = slugify(plain(title))[:100] or "article"
     slug, n = base, 2
     taken = Article.objects.filter(slug__startswith=base)
     if exclude_pk is not None:
@@ -46,9 +46,9 @@ def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
 
 def _apply(article: Article, text: ArticleText) -> None:
     """Derived fields are computed here, when the text changes, never in a template."""
-    article.title = _plain(text.title)
-    article.summary = _plain(text.summary)
-    article.body = _plain(text.body)
+    article.title = plain(text.title)
+    article.summary = plain(text.summary)
+    article.body = plain(text.body)
     article.body_html = markdown.render(article.body)
     article.word_count = len(article.body.split())
     article.evidence = evidence.article_evidence(
@@ -73,7 +73,7 @@ def _set_related(article: Article, text: ArticleText) -> None:
     article.references.all().delete()
     Reference.objects.bulk_create(
         Reference(article=article, position=i, text=ref)
-        for i, ref in enumerate((r for r in map(_plain, text.references) if r), start=1)
+        for i, ref in enumerate((r for r in map(plain, text.references) if r), start=1)
     )
 
 
@@ -93,7 +93,7 @@ def create_article(
     """A new article (a draft unless `publish`). Relinking follows the commit when published."""
     article = Article(
         author=author,
-        author_name="" if author else _plain(author_name),
+        author_name="" if author else plain(author_name),
         slug=_unique_slug(text.title),
         import_key=import_key,
     )

@@ -1,16 +1,18 @@
 """Importing plain-text articles such as the seeds: text in, a published Article out.
 
-The parser keeps the article and drops what is not (the site's interface text after it,
-the author's bio block); everything it produces goes through the same domain functions
-and Markdown sanitizer as an article written here.
+The parser keeps the article and splits off only what is not: the publishing site's
+interface text after it, an author's bio block that clearly is one, the word "References"
+above the reference list and a repeated title. Every word is accounted for: the words in
+equal the words out plus what was split off, or the import fails. Everything it produces
+goes through the same domain functions and Markdown sanitizer as an article written here.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from content import articles
 from content.models import Article
@@ -30,6 +32,26 @@ _BULLET = re.compile(r"^\s*(?:[-\u2022*]|\u25cf)\s+")
 _NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+")
 _READ_BIO = re.compile(r"^read full bio of\s+(.+?)\s*$", re.IGNORECASE)
 _REFERENCES = re.compile(r"^\s*(references|sources|bibliography)\s*:?\s*$", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+")
+_NAME_WORD = re.compile(r"^[A-Z][a-zA-Z'.-]*$")
+# A closing bio says what the author does; a paragraph that happens to start with the last
+# heading's words does not.
+BIO_WORDS = (
+    "therapist", "psychotherapist", "psychologist", "counsellor", "counselor", "psychiatrist",
+    "social worker", "registered", "licensed", "clinician", "coach", "practitioner", "author",
+    "writer", "graduated", "degree", "founder",
+)  # fmt: skip
+TITLE_MAX = 200
+
+
+class ImportRefused(ValueError):
+    """A text cannot be imported as it is; the message says why and is safe to show."""
+
+
+def count_words(text: str) -> int:
+    """Words as the importer accounts for them: runs of letters and digits (Markdown marks,
+    bullets and table rules are not words)."""
+    return len(_WORD.findall(text))
 
 
 @dataclass
@@ -39,6 +61,22 @@ class ParsedArticle:
     body: str
     references: list[str] = field(default_factory=list)
     author_name: str = ""
+    # Whether the summary is a line of its own (else it repeats the body's first sentences).
+    summary_is_own: bool = False
+    words_in: int = 0
+    # What was split off, by what it was, in words.
+    split_off: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def words_out(self) -> int:
+        kept = [self.title, self.body, *self.references]
+        if self.summary_is_own:
+            kept.append(self.summary)
+        return sum(count_words(text) for text in kept)
+
+    @property
+    def words_lost(self) -> int:
+        return self.words_in - self.words_out - sum(self.split_off.values())
 
 
 def _is_interface(line: str) -> bool:
@@ -58,14 +96,20 @@ def _is_heading(line: str) -> bool:
 
 
 def _closing_bio_author(lines: list[str]) -> tuple[int, str] | None:
-    """A block "NAME / titles / NAME is a ..." at the end (seed 003): its index and NAME."""
+    """A block "NAME / up to two lines of titles / NAME is a ..." that ends the text (seed
+    003): its index and NAME. Only when the last paragraph starts with the name and says what
+    the author does; a heading that looks like a name is left alone."""
     content = [(i, line.strip()) for i, line in enumerate(lines) if line.strip()]
-    for position, (index, text) in enumerate(content[:-1]):
+    if len(content) < 2:
+        return None
+    last = content[-1][1]
+    for index, text in content[-4:-1]:
         words = text.split()
-        if not (2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)):
+        if not (2 <= len(words) <= 4 and all(_NAME_WORD.match(w) for w in words)):
             continue
-        following = [t for _, t in content[position + 1 : position + 3]]
-        if any(t.startswith(f"{text} is ") for t in following):
+        if last.startswith((f"{text} is a ", f"{text} is an ")) and any(
+            word in last.lower() for word in BIO_WORDS
+        ):
             return index, text
     return None
 
@@ -115,50 +159,70 @@ def _markdown(lines: list[str]) -> str:
 
 
 def parse(text: str) -> ParsedArticle:
-    """Split one plain-text article into title, summary, Markdown body, references, author."""
+    """Split one plain-text article into title, summary, Markdown body, references, author,
+    counting the words in and what was split off. Raises ImportRefused without a title."""
     lines = text.replace("\r\n", "\n").split("\n")
+    split_off: dict[str, int] = {}
+
+    def cut(at: int, what: str) -> None:
+        nonlocal lines
+        split_off[what] = split_off.get(what, 0) + count_words("\n".join(lines[at:]))
+        lines = lines[:at]
+
     for i, line in enumerate(lines):
         if _is_interface(line):
-            lines = lines[:i]
+            cut(i, "site interface text")
             break
     author_name = ""
     for i, line in enumerate(lines):
         if match := _READ_BIO.match(line.strip()):
             author_name = match.group(1)
-            lines = lines[:i]
+            cut(i, "author bio")
             break
     if bio := _closing_bio_author(lines):
         index, author_name = bio
-        lines = lines[:index]
+        cut(index, "author bio")
     references: list[str] = []
     for i, line in enumerate(lines):
         if _REFERENCES.match(line):
             references = _references(lines[i + 1 :])
+            split_off["references heading"] = count_words(line)
             lines = lines[:i]
             break
 
     content = [line for line in lines if line.strip()]
     if not content:
-        raise ValueError("The text has no title.")
+        raise ImportRefused("The text has no title.")
     title = content[0].strip()
+    if len(title) > TITLE_MAX:
+        raise ImportRefused(f"The first line (the title) is longer than {TITLE_MAX} characters.")
     body_lines = lines[lines.index(content[0]) + 1 :]
     # Drop a repeated title (seed 003) and take a short subtitle as the summary (seed 002).
     nonblank = [i for i, line in enumerate(body_lines) if line.strip()]
     summary = ""
     if nonblank and body_lines[nonblank[0]].strip().lower() == title.lower():
+        split_off["repeated title"] = count_words(title)
         body_lines = body_lines[nonblank[0] + 1 :]
         nonblank = [i for i, line in enumerate(body_lines) if line.strip()]
     first_line = body_lines[nonblank[0]].strip() if nonblank else ""
     if 0 < len(first_line) <= 160 and not _is_heading(first_line) and first_line[0].isalpha():
         summary = body_lines[nonblank[0]].strip()
         body_lines = body_lines[nonblank[0] + 1 :]
+    summary_is_own = bool(summary)
     body = _markdown(body_lines)
     if not summary:
         paragraphs = [b for b in body.split("\n\n") if not b.startswith(("#", "-", "|"))]
         first = next((p for p in paragraphs if len(p) >= 100), paragraphs[0] if paragraphs else "")
         summary = _first_sentences(first, limit=300)
     return ParsedArticle(
-        title=title, summary=summary, body=body, references=references, author_name=author_name
+        title=title,
+        summary=summary,
+        body=body,
+        references=references,
+        author_name=author_name,
+        summary_is_own=summary_is_own,
+        words_in=count_words(text),
+        split_off=split_off,
     )
 
 
@@ -179,22 +243,50 @@ class ImportResult:
     changed: bool
 
 
+def content_key(*, title: str, summary: str, body: str, references: list[str]) -> str:
+    """Identifies an imported text by what it became (as stored), so that the same text
+    imported again is recognised, whatever its title shares with another."""
+    parts = [articles.plain(p) for p in (title, summary, body, *references)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _author(name: str) -> Specialist | None:
+    matches = list(Specialist.objects.filter(name__iexact=name)[:2]) if name else []
+    return matches[0] if len(matches) == 1 else None
+
+
 @transaction.atomic
-def import_text(*, text: str) -> ImportResult:
-    """Create or update the article a text holds; the same text again changes nothing."""
+def import_text(*, text: str, update: Article | None = None) -> ImportResult:
+    """Import a text as a new published article, or into `update` when it is named.
+
+    The same text again changes nothing. Another text with the same title becomes another
+    article with an address of its own, never an overwrite. Raises ImportRefused when the
+    text has no title, would lose words, or is already another article.
+    """
     parsed = parse(text)
-    key = slugify(parsed.title)[:64]
-    matches = list(Specialist.objects.filter(name__iexact=parsed.author_name)[:2])
-    author = matches[0] if parsed.author_name and len(matches) == 1 else None
+    if parsed.words_lost:
+        raise ImportRefused(
+            f"{parsed.words_in} words in but {parsed.words_out} out and "
+            f"{sum(parsed.split_off.values())} split off: the import would lose text."
+        )
+    key = content_key(
+        title=parsed.title, summary=parsed.summary, body=parsed.body, references=parsed.references
+    )
+    existing = Article.objects.filter(import_key=key).first()
+    if existing is not None and (update is None or existing.pk == update.pk):
+        return ImportResult(article=existing, created=False, changed=False)
+    if existing is not None:
+        raise ImportRefused(f"This text is already the article \u201c{existing.slug}\u201d.")
+    author = _author(parsed.author_name)
     article_text = articles.ArticleText(
         title=parsed.title,
         summary=parsed.summary,
         body=parsed.body,
         references=parsed.references,
-        topics=[],  # suggested from the text by articles, for the author or staff to confirm
+        # New: none, so that articles suggests some from the text for staff to confirm.
+        topics=list(update.topics.all()) if update else [],
     )
-    existing = Article.objects.filter(import_key=key).first()
-    if existing is None:
+    if update is None:
         article = articles.create_article(
             author=author,
             author_name=parsed.author_name,
@@ -203,20 +295,12 @@ def import_text(*, text: str) -> ImportResult:
             import_key=key,
         )
         return ImportResult(article=article, created=True, changed=True)
-    same = (
-        existing.title == parsed.title
-        and existing.summary == parsed.summary
-        and existing.body == parsed.body
-        and existing.author_id == (author.pk if author else None)
-        and list(existing.references.values_list("text", flat=True)) == parsed.references
-    )
-    if same:
-        return ImportResult(article=existing, created=False, changed=False)
-    existing.author = author
-    existing.author_name = "" if author else parsed.author_name
-    articles.update_article(article=existing, text=article_text)
-    return ImportResult(article=existing, created=False, changed=True)
+    update.author = author
+    update.author_name = "" if author else articles.plain(parsed.author_name)
+    update.import_key = key
+    articles.update_article(article=update, text=article_text)
+    return ImportResult(article=update, created=False, changed=True)
 
 
-def import_file(path: Path) -> ImportResult:
-    return import_text(text=path.read_text(encoding="utf-8"))
+def import_file(path: Path, *, update: Article | None = None) -> ImportResult:
+    return import_text(text=path.read_text(encoding="utf-8"), update=update)

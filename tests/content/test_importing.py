@@ -1,3 +1,5 @@
+import re
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -123,3 +125,88 @@ def test_the_seed_articles_get_relationship_topics_suggested_not_applied():
         assert list(article.topics.all()) == []
         assert "relationship-issues" in {t.slug for t in article.suggested_topics.all()}
     assert not Specialist.objects.exists()
+
+
+SAME_TITLE = "Sleep Well Again\n\nNotes on rest.\n\n{body}\n"
+
+
+def test_two_texts_with_the_same_title_become_two_articles_with_their_own_addresses():
+    first = importing.import_text(text=SAME_TITLE.format(body="The first text about sleep."))
+    second = importing.import_text(text=SAME_TITLE.format(body="Another text, about insomnia."))
+
+    assert first.created and second.created
+    assert first.article.pk != second.article.pk
+    assert first.article.slug == "sleep-well-again"
+    assert second.article.slug == "sleep-well-again-2"
+    first.article.refresh_from_db()
+    assert first.article.body == "The first text about sleep."
+
+
+def test_update_replaces_only_the_article_it_names(tmp_path):
+    first = importing.import_text(text=SAME_TITLE.format(body="The first text about sleep."))
+    importing.import_text(text=SAME_TITLE.format(body="Another text, about insomnia."))
+    path = tmp_path / "new.txt"
+    path.write_text(SAME_TITLE.format(body="A corrected first text."), encoding="utf-8")
+
+    call_command("import_articles", str(path), "--update", first.article.slug, stdout=StringIO())
+
+    assert Article.objects.get(pk=first.article.pk).body == "A corrected first text."
+    assert Article.objects.filter(body="Another text, about insomnia.").exists()
+    assert Article.objects.count() == 2
+
+
+def test_a_last_heading_that_looks_like_a_name_stays_a_heading_and_keeps_its_text():
+    text = (
+        "Finding Your Way Back\n\nA short introduction to reconnecting.\n\n"
+        "Couples drift apart slowly, and small daily moments bring them back.\n\n"
+        "Moving Forward Together\n\n"
+        "Moving Forward Together is a choice couples make every day, not a single decision.\n"
+    )
+
+    parsed = importing.parse(text)
+    article = importing.import_text(text=text).article
+
+    assert parsed.author_name == ""
+    assert "## Moving Forward Together" in article.body
+    assert "a choice couples make every day" in article.body
+    assert parsed.split_off == {} and parsed.words_lost == 0
+
+
+def test_a_real_closing_bio_is_split_off_and_names_the_author():
+    text = (
+        "Grief Has No Timetable\n\nWhat the first year after a loss can bring.\n\n"
+        "Grief comes in waves, and mourning has no schedule.\n\n"
+        "Dana Okafor\nRegistered Psychotherapist\n"
+        "Dana Okafor is a Registered Psychotherapist who supports bereaved families in Ottawa.\n"
+    )
+
+    parsed = importing.parse(text)
+
+    assert parsed.author_name == "Dana Okafor"
+    assert "Dana Okafor" not in parsed.body
+    assert parsed.split_off == {"author bio": 16}
+    assert parsed.words_lost == 0
+
+
+def test_the_dry_run_accounts_for_every_word_of_every_seed_and_imports_nothing():
+    out = StringIO()
+
+    call_command("import_articles", str(SEEDS), "--dry-run", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 4
+    assert "author \u201cLeanne Sawchuk\u201d" in lines[3] and "author bio 100" in lines[3]
+    for line in lines:
+        numbers = re.findall(r"words in (\d+), words out (\d+), split off: (.*)$", line)[0]
+        split = sum(int(n) for n in re.findall(r"(\d+)", numbers[2]))
+        assert int(numbers[0]) == int(numbers[1]) + split, line
+    assert not Article.objects.exists()
+
+
+def test_a_text_that_would_lose_words_is_refused(monkeypatch):
+    real_markdown = importing._markdown
+    monkeypatch.setattr(importing, "_markdown", lambda lines: real_markdown(lines[:-2]))
+
+    with pytest.raises(importing.ImportRefused, match="would lose text"):
+        importing.import_text(text="A Title\n\nFirst paragraph here.\n\nSecond paragraph.\n")
+    assert not Article.objects.exists()
