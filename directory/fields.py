@@ -33,7 +33,7 @@ class PlainLineField(forms.CharField):
     """A one-line name or title, as `plain_line` leaves it."""
 
     def to_python(self, value: Any) -> str:
-        return plain_line(super().to_python(value))
+        return plain_line(super().to_python(value) or "")
 
 
 class PhoneField(forms.CharField):
