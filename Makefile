@@ -59,9 +59,10 @@ check: $(STAMP)
 		CALENDARS_SECRET_KEY=$$($(BIN)/python -c 'import os,base64;print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# Known vulnerabilities in the pinned dependencies; asks PyPI, so it needs the network.
+# Known vulnerabilities in the pinned dependencies (pip-audit). Says "NOT RUN" and exits 0
+# only when the vulnerability data cannot be reached; any finding exits 1.
 audit: $(STAMP)
-	$(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off -r requirements.lock
+	$(BIN)/python .ci/audit.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -1,3 +1,4 @@
+import logging
 import os
 from typing import Any
 
@@ -28,3 +29,20 @@ app.autodiscover_tasks()
 def ping() -> str:
     """A no-op used by the health check and the Celery benchmarks."""
     return "pong"
+
+
+class QuietEmptySweep(logging.Filter):
+    """The outbox sweep runs every 5 seconds: its runs are logged only when they sent
+    something (the worker's "received" and "succeeded" lines, beat's "sending due task")."""
+
+    TASK = "bookings.send_notices"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, dict) and args.get("name") == self.TASK:
+            return args.get("return_value", "0") != "0"  # a repr: the number of e-mails sent
+        return not (isinstance(args, tuple) and self.TASK in args)
+
+
+for _name in ("celery.app.trace", "celery.worker.strategy", "celery.beat"):
+    logging.getLogger(_name).addFilter(QuietEmptySweep())
