@@ -10,6 +10,7 @@ from calendars.models import CalendarConnection, RemoteCalendar
 
 
 class SubscriptionForm(forms.Form):
+    prefix = "subscription"  # one page holds several forms: their ids must differ
     url = forms.CharField(
         label=_("Calendar address (iCalendar)"),
         max_length=2000,
@@ -28,6 +29,7 @@ class SubscriptionForm(forms.Form):
 
 
 class CalDAVForm(forms.Form):
+    prefix = "caldav"
     url = forms.CharField(
         label=_("CalDAV server address"),
         max_length=500,
@@ -77,7 +79,7 @@ class ChooseCalendarsForm(forms.Form):
     )
 
     def __init__(self, *args: object, connection: CalendarConnection, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, prefix=f"connection-{connection.pk}", **kwargs)  # type: ignore[misc, arg-type]
         calendars = connection.calendars.all()
         cast(_CalendarNames, self.fields["read_busy"]).queryset = calendars
         cast(_CalendarName, self.fields["receiving"]).queryset = calendars

@@ -22,7 +22,7 @@ def owner_client(client, specialist):
 
 
 def add(client, url=SECRET_URL):
-    return client.post(reverse("calendars:subscribe"), {"url": url})
+    return client.post(reverse("calendars:subscribe"), {"subscription-url": url})
 
 
 def test_the_page_is_for_the_specialist_only(client, owner_client):
@@ -70,7 +70,11 @@ def test_a_caldav_account_with_a_private_server_is_refused_with_a_400(owner_clie
     settings.CALENDARS_ALLOWED_HOSTS = []
     response = owner_client.post(
         reverse("calendars:add_caldav"),
-        {"url": "http://127.0.0.1:5232/", "username": "alice", "password": "pw"},
+        {
+            "caldav-url": "http://127.0.0.1:5232/",
+            "caldav-username": "alice",
+            "caldav-password": "pw",
+        },
     )
 
     assert response.status_code == 400
