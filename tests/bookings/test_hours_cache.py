@@ -1,5 +1,6 @@
 """The hours cache: filled outside transactions only, and dropped by every change."""
 
+import threading
 from datetime import time, timedelta
 
 import pytest
@@ -68,3 +69,43 @@ def test_nothing_read_inside_a_transaction_is_kept():
             load(specialist)
 
     assert len(queries) == 3
+
+
+class SlowCache:
+    """The cache as a slow network would make it: a reader's write of the hours it has
+    just read waits until the test lets it go."""
+
+    def __init__(self, real):
+        self.real = real
+        self.writing, self.go_on = threading.Event(), threading.Event()
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def set(self, key, value, timeout=None):
+        if key.startswith("bookings:hours:"):
+            self.writing.set()
+            self.go_on.wait(timeout=30)
+        return self.real.set(key, value, timeout)
+
+
+def test_a_reader_that_read_the_hours_before_an_edit_cannot_put_them_back(monkeypatch):
+    specialist = SpecialistFactory()
+    open_hours(specialist)
+    slow = SlowCache(availability.cache)
+    monkeypatch.setattr(availability, "cache", slow)
+
+    reader = threading.Thread(target=lambda: (load(specialist), connection.close()))
+    reader.start()
+    assert slow.writing.wait(timeout=30)  # it has read the old hours and is about to cache them
+    availability.set_weekly_hours(specialist=specialist, ranges=[], now=timezone.now())
+    slow.go_on.set()
+    reader.join(timeout=30)
+
+    assert load(specialist).weekly == {}
+    assert availability.slots_for(
+        specialist=specialist,
+        now=timezone.now(),
+        starts=timezone.now(),
+        ends=timezone.now() + timedelta(days=14),
+    ) == []
