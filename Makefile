@@ -7,7 +7,7 @@ CHROMIUM := /usr/bin/chromium
 # npm writes this file on every install: it is newer than the lock when node_modules is current.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: run serve test check audit bench load faults install browser clean-var
+.PHONY: run serve test check audit bench load faults races install browser clean-var
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,10 @@ load: $(STAMP)
 
 faults: $(STAMP)
 	$(BIN)/python -m bench.faults
+
+# Every booking rule under simultaneous requests against gunicorn; non-zero on any violation.
+races: $(STAMP)
+	$(BIN)/python -m bench.races
 
 clean-var:
 	rm -rf var
