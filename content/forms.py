@@ -40,13 +40,21 @@ class ArticleForm(forms.Form):
 
     @classmethod
     def initial_for(cls, article: Article) -> dict[str, object]:
+        """The article as it is; without topics of its own, the ones read from its text are
+        ticked for the author to confirm (they count only once saved)."""
         return {
             "title": article.title,
             "summary": article.summary,
             "body": article.body,
             "references": "\n".join(r.text for r in article.references.all()),
-            "topics": list(article.topics.all()),
+            "topics": list(article.topics.all()) or list(article.suggested_topics.all()),
         }
+
+    def show_suggestions(self) -> None:
+        self.fields["topics"].help_text = _(
+            "We ticked the topics your text is about. Untick any that do not fit, then save "
+            "to confirm them."
+        )
 
     def clean_references(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["references"].splitlines()]

@@ -7,6 +7,7 @@ A specialist can hide a link; the jobs never bring it back.
 """
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -178,6 +179,25 @@ def recompute_changed_profiles() -> int:
     if stale:
         recompute_profiles(specialist_ids=stale)
     return len(stale)
+
+
+@dataclass(frozen=True)
+class ShownLink:
+    article: Article
+    topics: list[str]  # names of the shared specialties
+    words: list[str]
+
+
+def why_shown(*, specialist: Specialist) -> list[ShownLink]:
+    """The profile's links with why each is shown, best first: two queries."""
+    names = dict(Specialty.objects.values_list("slug", "name"))
+    links = ArticleLink.objects.filter(
+        specialist=specialist, article__status=Article.Status.PUBLISHED
+    ).select_related("article")
+    return [
+        ShownLink(link.article, [names.get(s, s) for s in link.topics], list(link.words))
+        for link in links.order_by("-score", "article_id")
+    ]
 
 
 @transaction.atomic

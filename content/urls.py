@@ -12,6 +12,7 @@ urlpatterns = [
     path("articles/<slug:slug>/edit/", views.article_edit, name="article_edit"),
     path("articles/<slug:slug>/publish/", views.article_publish, name="article_publish"),
     path("articles/<slug:slug>/delete/", views.article_delete, name="article_delete"),
+    path("articles/<slug:slug>/hide/", views.hide_relevant_article, name="hide_relevant_article"),
     path("questions/", views.question_list, name="questions"),
     path("questions/new/", views.question_new, name="question_new"),
     path("questions/<int:pk>/", views.question_detail, name="question"),

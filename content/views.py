@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from content import articles, questions
+from content import articles, linking, questions
 from content.forms import (
     AnswerForm,
     ArticleFilterForm,
@@ -111,8 +111,23 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def my_articles(request: AuthenticatedHttpRequest) -> HttpResponse:
     specialist = _own_specialist(request)
-    context = {"page": _page(request, specialist.articles.order_by("-updated_at"))}
+    context = {
+        "page": _page(request, specialist.articles.order_by("-updated_at")),
+        "links": linking.why_shown(specialist=specialist),
+    }
     return render(request, "content/my_articles.html", context)
+
+
+@login_required
+@require_POST
+def hide_relevant_article(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    specialist = _own_specialist(request)
+    article = get_object_or_404(Article, slug=slug)
+    if linking.hide_link(specialist=specialist, article_id=article.pk):
+        messages.success(request, _("That article no longer appears on your profile."))
+    else:
+        messages.info(request, _("That article was not shown on your profile."))
+    return redirect("content:my_articles")
 
 
 @login_required
@@ -138,6 +153,8 @@ def _own_article(request: AuthenticatedHttpRequest, slug: str) -> Article:
 def article_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     article = _own_article(request, slug)
     form = ArticleForm(request.POST or None, initial=ArticleForm.initial_for(article))
+    if not article.topics.exists() and article.suggested_topics.exists():
+        form.show_suggestions()
     context = {"form": form, "article": article}
     if request.method == "POST":
         if form.is_valid():

@@ -17,8 +17,10 @@ from playwright.sync_api import Page, expect
 
 from bookings.forms import slot_value
 from bookings.models import Consultation
+from content import linking
+from content.articles import ArticleText, create_article
 from directory import promotions, search
-from directory.models import Language, Specialty
+from directory.models import Language, Specialist, Specialty
 from messaging.conversations import message_specialist
 from tests.bookings.conftest import free_slot
 from tests.browser.conftest import axe_violations, describe_violations, log_in
@@ -26,6 +28,22 @@ from tests.factories import PASSWORD
 from tests.security.world import World, build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _with_relevant_articles() -> str:
+    """Specialist one's profile shows an article by specialist two, with why and a hide button."""
+    reader = Specialist.objects.get(slug="specialist-one")
+    reader.specialties.set(Specialty.objects.filter(slug="anxiety"))
+    body = "A panic attack is a surge of anxiety. Anxious people avoid where panic struck. " * 3
+    create_article(
+        author=Specialist.objects.get(slug="specialist-two"),
+        text=ArticleText(
+            title="Understanding panic", summary="", body=body, references=[], topics=[]
+        ),
+        publish=True,
+    )
+    linking.recompute_all()
+    return "/articles/mine/"
 
 
 @dataclass(frozen=True)
@@ -146,6 +164,7 @@ PLACES = [
     Place("profile-preview", "specialist_1", lambda w: "/profile/preview/"),
     Place("consultation-specialist", "specialist_1", lambda w: w.consultation.get_absolute_url()),
     Place("my-articles", "specialist_1", lambda w: "/articles/mine/"),
+    Place("my-articles-why-shown", "specialist_1", lambda w: _with_relevant_articles()),
     Place("article-new", "specialist_1", lambda w: "/articles/new/"),
     Place("article-edit", "specialist_1", lambda w: f"/articles/{w.draft.slug}/edit/"),
     Place("article-delete", "specialist_1", lambda w: f"/articles/{w.draft.slug}/delete/"),
