@@ -37,3 +37,5 @@ if settings.DEBUG:
         path("dev/mail/", views.mail_list, name="dev_mail_list"),
         path("dev/mail/<str:name>", views.mail_detail, name="dev_mail_detail"),
     ]
+
+handler500 = "config.views.server_error"

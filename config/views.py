@@ -1,9 +1,14 @@
+import sys
+
+import kombu.exceptions
+import redis.exceptions
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from django.views.static import serve
@@ -30,16 +35,47 @@ def _broker_ok() -> bool:
         return False
 
 
+# A service the site depends on is out of reach (PostgreSQL, or Redis as broker or cache):
+# not a bug of ours, and over by itself once the service is back.
+OUTAGES = (
+    OperationalError,
+    InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    kombu.exceptions.OperationalError,
+)
+RETRY_AFTER_SECONDS = 30
+
+
+def _unavailable(response: HttpResponse) -> HttpResponse:
+    response.status_code = 503
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and broker status for load balancers and monitoring."""
+    """Database and broker status for load balancers and monitoring; 503 with Retry-After
+    and the name of what is down while anything is."""
     checks = {"database": _database_ok(), "broker": _broker_ok()}
     healthy = all(checks.values())
     body = {"status": "ok" if healthy else "degraded"} | {
         name: "ok" if ok else "unavailable" for name, ok in checks.items()
     }
-    return JsonResponse(body, status=200 if healthy else 503)
+    response = JsonResponse(body)
+    return response if healthy else _unavailable(response)  # type: ignore[return-value]
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. While the database or Redis is out of reach, a calm 503 page with
+    Retry-After (rendered without the database: no context processors); anything else is
+    the plain 500 page."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OUTAGES):
+        return _unavailable(HttpResponse(loader.render_to_string("503.html")))
+    return HttpResponseServerError(loader.render_to_string("500.html"))
 
 
 @staff_member_required

@@ -18,6 +18,10 @@ def allow(*, scope: str, key: object, limit: int, window_seconds: int) -> bool:
     except ValueError:  # expired between add() and incr()
         cache.set(cache_key, 1, timeout=window_seconds + 5)
         count = 1
+    if count is None:
+        # The shared cache is unreachable (Redis down; django-redis then answers None): the
+        # limit cannot count, and locking everyone out would be worse than not limiting.
+        return True
     return count <= limit
 
 

@@ -76,3 +76,20 @@ def test_the_photo_limit_of_one_account_leaves_another_alone(client, taxonomy):
     response = client.post("/profile/", {**form_post(taxonomy), "photo_upload": jpeg_upload()})
 
     assert response.status_code == 302
+
+
+def test_with_the_shared_cache_unreachable_a_limit_lets_people_through(monkeypatch):
+    from django_redis.cache import RedisCache
+
+    from directory import limits
+    from tests.security.live import free_port
+
+    unreachable = RedisCache(
+        f"redis://127.0.0.1:{free_port()}/0",
+        {"OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1}},
+    )
+    monkeypatch.setattr(limits, "cache", unreachable)
+
+    assert limits.allow(scope="test", key=1, limit=1, window_seconds=60)
+    assert limits.allow(scope="test", key=1, limit=1, window_seconds=60)
+    assert limits.count(scope="test", key=1, window_seconds=60) == 0
