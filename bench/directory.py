@@ -3,8 +3,11 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/firststep_bench_dir python -m bench directory
 
 Times the unfiltered directory, a filtered search (text + specialty + language + free
-consultation), a page far past the end, and a profile page, through Django's full request
-handling, and reports the process's peak memory.
+consultation), every filter at once (a lay phrase, language, format, free consultation,
+availability, budget, payer, age group, gender, community, accepting, days and times), the
+column filters alone (no words or lists to narrow by index), a lay phrase, a typo answered
+with "did you mean", a page far past the end, and a profile page, through Django's full
+request handling, and reports the process's peak memory.
 """
 
 import resource
@@ -25,6 +28,16 @@ PAGES = {
     "directory: filtered search": (
         "/specialists/?q=anxiety&specialty=anxiety&language=french&free_consultation=1"
     ),
+    "directory: every filter at once": (
+        "/specialists/?q=panic+attacks&language=english&format=online&free_consultation=1"
+        "&available_within=14&max_fee=150&currency=CAD&payer=sun-life&age_group=adults"
+        "&gender=woman&community=lgbtq-plus&accepting=1&days=mon,tue,wed,thu,fri&times=evening"
+    ),
+    "directory: budget, days and times only": (
+        "/specialists/?max_fee=120&currency=CAD&days=sat,sun&times=morning&accepting=1"
+    ),
+    "directory: lay phrase": "/specialists/?q=i+can%27t+sleep+since+my+breakup",
+    "directory: typo, did you mean": "/specialists/?q=anxeity",
     "directory: soonest availability": "/specialists/?sort=soonest&format=online",
     "directory: page 99999": "/specialists/?page=99999",
     "directory: profile page": "/specialists/leanne-sawchuk/",

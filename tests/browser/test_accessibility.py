@@ -95,6 +95,25 @@ PLACES = [
         ),
     ),
     Place(
+        "search-with-every-filter-open",
+        "anonymous",
+        lambda w: (
+            "/specialists/?"
+            + urlencode(
+                {
+                    "q": "panic attacks",
+                    "max_fee": "150",
+                    "currency": "CAD",
+                    "gender": "woman",
+                    "accepting": "1",
+                    "days": "sat,sun",
+                    "times": "evening",
+                }
+            )
+        ),
+    ),
+    Place("search-did-you-mean", "anonymous", lambda w: "/specialists/?q=anxeity"),
+    Place(
         "search-without-results",
         "anonymous",
         lambda w: "/specialists/?" + urlencode({"q": "nothing-matches-this", "format": "online"}),
