@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "content",
     "messaging",
     "calendars",
+    "matching",
     "privacy",
 ]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("calendars.urls")),
     path("", include("content.urls")),
     path("", include("messaging.urls")),
+    path("", include("matching.urls")),
 ]
 
 if not settings.MEDIA_IN_BUCKET:

@@ -21,6 +21,9 @@
     var url = new URL(link.href, window.location.href);
     if (!url.searchParams.has("tz")) { url.searchParams.set("tz", zone); link.href = url.toString(); }
   });
+  document.querySelectorAll("input[data-tz-field]").forEach(function (field) {
+    if (!field.value) { field.value = zone; }
+  });
   if (document.querySelector("[data-tz-detect]")) {
     var here = new URL(window.location.href);
     if (!here.searchParams.has("tz")) {
