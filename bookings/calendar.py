@@ -6,6 +6,7 @@ an event, because calendars are synced to places we do not control.
 
 from collections.abc import Iterable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from bookings.models import BookingSettings, Consultation
+from directory import local_time
 
 PRODID = "-//First Step//Free consultations//EN"
 
@@ -30,7 +32,45 @@ def meeting_link(consultation: Consultation, booking_settings: BookingSettings |
     return consultation.specialist.meeting_link
 
 
-def _event(consultation: Consultation, *, link: str, now: datetime) -> Event:
+def zones(consultation: Consultation) -> dict[str, ZoneInfo]:
+    """Each side's zone: the one on their account, else the one the consultation was made
+    in (the client's) or the practice works in (the specialist's). Every e-mail and
+    invitation a side gets shows times in its own zone."""
+
+    def first(*keys: str) -> ZoneInfo:
+        for key in keys:
+            zone = local_time.zone_named(key)
+            if zone is not None:
+                return zone
+        return local_time.UTC
+
+    return {
+        Consultation.Party.CLIENT: first(
+            consultation.client.time_zone, consultation.client_time_zone
+        ),
+        Consultation.Party.SPECIALIST: first(
+            consultation.specialist.owner.time_zone, consultation.specialist.time_zone
+        ),
+    }
+
+
+def other_side(party: str) -> str:
+    return (
+        Consultation.Party.SPECIALIST
+        if party == Consultation.Party.CLIENT
+        else Consultation.Party.CLIENT
+    )
+
+
+def when(consultation: Consultation, *, party: str) -> str:
+    """The consultation's time as this side reads it, with the other side's beside it."""
+    by_party = zones(consultation)
+    return local_time.both(
+        consultation.starts_at, reader=by_party[party], other=by_party[other_side(party)]
+    )
+
+
+def _event(consultation: Consultation, *, link: str, now: datetime, when: str = "") -> Event:
     event = Event()
     event.add("uid", _uid(consultation))
     event.add("dtstamp", now)
@@ -39,7 +79,10 @@ def _event(consultation: Consultation, *, link: str, now: datetime) -> Event:
     event.add("sequence", consultation.sequence)
     event.add("summary", _("Free consultation (First Step)"))
     page = settings.SITE_URL + reverse("bookings:detail", kwargs={"pk": consultation.pk})
-    lines = [_("Details: %(url)s") % {"url": page}]
+    # Start and end stay in UTC: a wall time with a TZID means the first of two repeated
+    # wall times, and every calendar program shows UTC in its own zone.
+    lines = [_("When: %(when)s") % {"when": when}] if when else []
+    lines.append(_("Details: %(url)s") % {"url": page})
     if link:
         lines.append(_("Join: %(url)s") % {"url": link})
         event.add("location", link)
@@ -62,13 +105,23 @@ def _calendar(method: str | None = None) -> Calendar:
 
 
 def invite(
-    *, consultation: Consultation, booking_settings: BookingSettings | None, now: datetime
+    *,
+    consultation: Consultation,
+    booking_settings: BookingSettings | None,
+    party: str,
+    now: datetime,
 ) -> bytes:
-    """One event: a REQUEST while active (new or moved), a CANCEL once cancelled."""
+    """One event for one side: a REQUEST while active (new or moved), a CANCEL once
+    cancelled; its description gives the time as that side reads it."""
     cancelled = consultation.status == Consultation.Status.CANCELLED
     calendar = _calendar("CANCEL" if cancelled else "REQUEST")
     calendar.add_component(
-        _event(consultation, link=meeting_link(consultation, booking_settings), now=now)
+        _event(
+            consultation,
+            link=meeting_link(consultation, booking_settings),
+            now=now,
+            when=when(consultation, party=party),
+        )
     )
     return calendar.to_ical()
 

@@ -5,19 +5,18 @@ specialist, in the body of the booking e-mail.
 """
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import dates, timezone
+from django.utils import timezone
 from django.utils.html import escape
 
 from bookings import calendar
-from bookings.availability import zone_or_none
 from bookings.models import BookingSettings, Consultation, Notice, Reminder
+from directory import local_time
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 REMINDER_HEADER = "X-First-Step-Reminder"
@@ -27,7 +26,9 @@ REMINDER_FIELDS = (
     "consultation__starts_at",
     "consultation__client_time_zone",
     "consultation__specialist__name",
+    "consultation__specialist__time_zone",
     "consultation__client__email",
+    "consultation__client__time_zone",
 )
 
 
@@ -56,24 +57,14 @@ def _load(consultation_id: int) -> tuple[Consultation, BookingSettings | None]:
     return consultation, booking_settings
 
 
-def _zones(consultation: Consultation) -> dict[str, ZoneInfo]:
-    utc = ZoneInfo("UTC")
-    return {
-        "client": zone_or_none(consultation.client_time_zone) or utc,
-        "specialist": zone_or_none(consultation.specialist.time_zone) or utc,
-    }
-
-
 def _context(
     consultation: Consultation, booking_settings: BookingSettings | None, *, party: str
 ) -> dict[str, object]:
-    zone = _zones(consultation)[party]
     page = settings.SITE_URL + reverse("bookings:detail", kwargs={"pk": consultation.pk})
     return {
         "consultation": consultation,
         "party": party,
-        "starts": consultation.starts_at.astimezone(zone),
-        "zone": zone.key,
+        "when": calendar.when(consultation, party=party),
         "page_url": page,
         "cancel_url": settings.SITE_URL
         + reverse("bookings:cancel", kwargs={"pk": consultation.pk}),
@@ -89,9 +80,14 @@ def _with_invite(
     message: EmailMultiAlternatives,
     consultation: Consultation,
     booking_settings: BookingSettings | None,
+    *,
+    party: str,
 ) -> EmailMultiAlternatives:
     invite = calendar.invite(
-        consultation=consultation, booking_settings=booking_settings, now=timezone.now()
+        consultation=consultation,
+        booking_settings=booking_settings,
+        party=party,
+        now=timezone.now(),
     )
     message.attach("consultation.ics", invite.decode(), ICS_TYPE)
     return message
@@ -119,21 +115,12 @@ def notice(*, notice: Notice) -> list[EmailMultiAlternatives]:
         address = person.email
         context = {**_context(consultation, booking_settings, party=party), "by": notice.by}
         message = _message(NOTICE_TEMPLATES[notice.kind], to=address, context=context)
-        messages.append(_with_invite(message, consultation, booking_settings))
+        messages.append(_with_invite(message, consultation, booking_settings, party=party))
     return messages
 
 
 MARK = "\x1e"  # never typed by anyone, and left alone by HTML escaping
 PK_MARK = 918273645  # a consultation id that stands for the real one in reversed URLs
-
-
-def _when(moment: datetime, zone: ZoneInfo) -> str:
-    """Like the template filter date:"l j F Y, H:i", at a fraction of its cost."""
-    local = moment.astimezone(zone)
-    return (
-        f"{dates.WEEKDAYS[local.weekday()]} {local.day} {dates.MONTHS[local.month]} "
-        f"{local.year}, {local:%H:%M}"
-    )
 
 
 class _Merged:
@@ -143,7 +130,7 @@ class _Merged:
     sends thousands a minute, so each batch renders each template once.
     """
 
-    FIELDS = ("specialist_name", "when", "zone", "page_url", "cancel_url", "feedback_url")
+    FIELDS = ("specialist_name", "when", "page_url", "cancel_url", "feedback_url")
 
     def __init__(self, name: str) -> None:
         context: dict[str, object] = {field: f"{MARK}{field}{MARK}" for field in self.FIELDS}
@@ -166,6 +153,12 @@ def _url_maker(name: str) -> Callable[[int], str]:
     return lambda pk: f"{base}{pk}{suffix}"
 
 
+def _zone(known: dict[str, ZoneInfo], key: str) -> ZoneInfo:
+    if key not in known:
+        known[key] = local_time.zone_named(key) or local_time.UTC
+    return known[key]
+
+
 def reminders(*, reminders: Sequence[Reminder]) -> list[EmailMultiAlternatives]:
     """The messages for a batch of due reminders (built, not sent), one per reminder.
 
@@ -173,7 +166,7 @@ def reminders(*, reminders: Sequence[Reminder]) -> list[EmailMultiAlternatives]:
     """
     templates: dict[str, _Merged] = {}
     page, cancel, feedback = _url_maker("detail"), _url_maker("cancel"), _url_maker("feedback")
-    zones: dict[str, ZoneInfo] = {}
+    known: dict[str, ZoneInfo] = {}
     messages = []
     for reminder in reminders:
         consultation = reminder.consultation
@@ -184,16 +177,15 @@ def reminders(*, reminders: Sequence[Reminder]) -> list[EmailMultiAlternatives]:
         )
         if name not in templates:
             templates[name] = _Merged(name)
-        key = consultation.client_time_zone
-        if key not in zones:
-            zones[key] = zone_or_none(key) or ZoneInfo("UTC")
-        zone = zones[key]
+        reader, other = (
+            _zone(known, consultation.client.time_zone or consultation.client_time_zone),
+            _zone(known, consultation.specialist.time_zone),
+        )
         message = templates[name].message(
             to=consultation.client.email,
             values={
                 "specialist_name": consultation.specialist.name,
-                "when": _when(consultation.starts_at, zone),
-                "zone": zone.key,
+                "when": local_time.both(consultation.starts_at, reader=reader, other=other),
                 "page_url": page(consultation.pk),
                 "cancel_url": cancel(consultation.pk),
                 "feedback_url": feedback(consultation.pk),

@@ -1,7 +1,6 @@
 """The free-consultation call to action on the public profile page (three queries)."""
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
@@ -12,6 +11,7 @@ from django.utils.http import urlencode
 from bookings import availability
 from bookings.forms import slot_value
 from bookings.models import Consultation
+from directory import local_time
 from directory.models import Specialist, User
 from directory.sections import Section
 
@@ -34,9 +34,7 @@ def free_consultation(specialist: Specialist, request: HttpRequest) -> Section |
     if not specialist.offers_free_consultation:
         return None
     now = timezone.now()
-    zone = availability.zone_or_none(request.GET.get("tz"))
-    detected = zone is not None
-    zone = zone or availability.zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+    reader = local_time.for_request(request, fallback=specialist.time_zone)
     existing = existing_consultation(client=request.user, specialist=specialist)
     if existing is not None:
         return Section(
@@ -46,7 +44,7 @@ def free_consultation(specialist: Specialist, request: HttpRequest) -> Section |
                 "existing": existing,
                 "upcoming": existing.status == Consultation.Status.CONFIRMED
                 and existing.starts_at > now,
-                "zone": existing.client_time_zone or zone.key,
+                "zone": reader.key,
             },
         )
     found = availability.slots_for(
@@ -54,17 +52,21 @@ def free_consultation(specialist: Specialist, request: HttpRequest) -> Section |
     )[:SHOWN]
     picker = reverse("bookings:pick", kwargs={"slug": specialist.slug})
     book = reverse("bookings:book", kwargs={"slug": specialist.slug})
-    if detected:
-        # Without ?tz= the browser adds its own zone to these links (see _tz_script.html).
-        picker += "?" + urlencode({"tz": zone.key})
+    # A zone given in the address (no cookies, no JavaScript) travels on with the links.
+    carried = ""
+    if local_time.zone_named(request.GET.get("tz")):
+        carried = "&" + urlencode({"tz": reader.key})
+        picker += "?" + carried[1:]
     return Section(
         template="bookings/_profile_section.html",
         order=10,
         context={
             "slots": [(slot.starts_at, slot_value(slot.starts_at)) for slot in found],
-            "zone": zone.key,
-            "zone_detected": detected,
+            "reader": reader,
+            "specialist_zone": specialist.time_zone,
             "picker_url": picker,
             "book_url": book,
+            "carried": carried,
+            "here": request.get_full_path(),
         },
     )

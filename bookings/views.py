@@ -45,6 +45,7 @@ from bookings.models import (
     WeeklyHours,
     new_feed_token,
 )
+from directory import local_time
 from directory.access import AuthenticatedHttpRequest, login_prompt_required
 from directory.models import TIME_ZONE_CHOICES, Specialist
 
@@ -56,11 +57,20 @@ PICKER_DAYS = 7
 def _client_zone(
     request: HttpRequest, specialist: Specialist, *, default: str | None = None
 ) -> tuple[ZoneInfo, bool]:
-    """The zone to show times in: the visitor's (from ?tz=) or else the specialist's."""
-    zone = zone_or_none(request.GET.get("tz") or request.POST.get("tz") or default)
+    """The zone to show times in: the one a booking form was shown in, else the reader's,
+    else `default` (the zone a consultation was booked in), else the specialist's (a guess)."""
+    zone = zone_or_none(request.POST.get("tz"))
     if zone is not None:
         return zone, True
-    return zone_or_none(specialist.time_zone) or ZoneInfo("UTC"), False
+    reader = local_time.for_request(request, fallback=default or specialist.time_zone)
+    return reader.zone, reader.chosen or default is not None
+
+
+def _without_zone(request: HttpRequest) -> str:
+    """This page's address without ?tz=, which would outrank a zone picked here."""
+    query = request.GET.copy()
+    query.pop("tz", None)
+    return request.path + ("?" + query.urlencode() if query else "")
 
 
 def _days(found: list[Slot], zone: ZoneInfo) -> list[tuple[date, list[Slot]]]:
@@ -111,6 +121,7 @@ def _picker_context(
         if first + timedelta(days=PICKER_DAYS) <= horizon_end
         else None,
         "time_zones": TIME_ZONE_CHOICES,
+        "here": _without_zone(request),
     }
 
 
@@ -199,9 +210,9 @@ def book(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def _mine(request: AuthenticatedHttpRequest, pk: int) -> tuple[Consultation, str]:
     """The consultation if this person is one of its two sides; 404 for anyone else."""
     consultation = get_object_or_404(
-        Consultation.objects.select_related("specialist__booking_settings", "client").filter(
-            Q(client=request.user) | Q(specialist__owner=request.user)
-        ),
+        Consultation.objects.select_related(
+            "specialist__booking_settings", "specialist__owner", "client"
+        ).filter(Q(client=request.user) | Q(specialist__owner=request.user)),
         pk=pk,
     )
     party = booking.party_of(consultation=consultation, user=request.user)
@@ -210,13 +221,23 @@ def _mine(request: AuthenticatedHttpRequest, pk: int) -> tuple[Consultation, str
     return consultation, party
 
 
-def _zone_for(consultation: Consultation, party: str) -> str:
+def _zone_for(request: HttpRequest, consultation: Consultation, party: str) -> str:
+    """The reader's zone, else the one their side of the consultation is in."""
     key = (
         consultation.client_time_zone
         if party == Consultation.Party.CLIENT
         else consultation.specialist.time_zone
     )
-    return key if zone_or_none(key) else "UTC"
+    return local_time.for_request(request, fallback=key).key
+
+
+def _other_zone(consultation: Consultation, party: str) -> str:
+    """The zone of the other side, whose wall time is shown beside the reader's."""
+    return (
+        consultation.specialist.time_zone
+        if party == Consultation.Party.CLIENT
+        else consultation.client_time_zone
+    )
 
 
 @never_cache
@@ -240,7 +261,8 @@ def _detail_page(
     context = {
         "consultation": consultation,
         "party": party,
-        "zone": _zone_for(consultation, party),
+        "zone": _zone_for(request, consultation, party),
+        "other_zone": _other_zone(consultation, party),
         "meeting_link": calendar.meeting_link(consultation, booking_settings),
         "changeable": consultation.status == Consultation.Status.CONFIRMED
         and consultation.starts_at > now,
@@ -259,10 +281,13 @@ def _detail_page(
 @login_prompt_required(CONSULTATIONS_PROMPT)
 @require_GET
 def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    consultation, _party = _mine(request, pk)
+    consultation, party = _mine(request, pk)
     booking_settings = getattr(consultation.specialist, "booking_settings", None)
     body = calendar.invite(
-        consultation=consultation, booking_settings=booking_settings, now=timezone.now()
+        consultation=consultation,
+        booking_settings=booking_settings,
+        party=party,
+        now=timezone.now(),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="consultation.ics"'
@@ -296,7 +321,8 @@ def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "consultation": consultation,
         "party": party,
         "form": form,
-        "zone": _zone_for(consultation, party),
+        "zone": _zone_for(request, consultation, party),
+        "other_zone": _other_zone(consultation, party),
     }
     return render(request, "bookings/cancel.html", context, status=status)
 
@@ -329,7 +355,7 @@ def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         consultation.specialist,
         ignore=(consultation.starts_at, consultation.ends_at),
-        default_zone=_zone_for(consultation, party),
+        default_zone=_zone_for(request, consultation, party),
     )
     context.update(
         {
@@ -354,11 +380,11 @@ def my_consultations(request: AuthenticatedHttpRequest) -> HttpResponse:
     mine = Consultation.objects.filter(client=request.user).select_related("specialist")
     upcoming = list(mine.upcoming(now=now))
     past = _page(request, mine.exclude(pk__in=[c.pk for c in upcoming]).order_by("-starts_at"))
-    zone = upcoming[0].client_time_zone if upcoming else None
+    fallback = upcoming[0].client_time_zone if upcoming else None
     context = {
         "upcoming": upcoming,
         "past": past,
-        "zone": zone if zone_or_none(zone) else "UTC",
+        "zone": local_time.for_request(request, fallback=fallback).key,
         "now": now,
     }
     return render(request, "bookings/my_consultations.html", context)
@@ -378,7 +404,7 @@ def practice(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The specialist's consultations: upcoming, a week view, and ones to close."""
     specialist = _own_specialist(request)
     now = timezone.now()
-    zone = zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+    zone = local_time.for_request(request, fallback=specialist.time_zone).zone
     today = now.astimezone(zone).date()
     week_start = parse_day(request.GET.get("week"), today=today) or today
     week_start -= timedelta(days=week_start.weekday())

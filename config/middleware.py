@@ -3,7 +3,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from directory import local_time
 
 
 class InvalidFormStatusMiddleware:
@@ -80,4 +83,34 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
+        return response
+
+
+class ReaderZoneMiddleware:
+    """Every time on a page is in the reader's zone: Django's current zone is theirs.
+
+    `request.reader_zone` is the reader's own zone or None (pages then fall back to the
+    specialist's zone, labelled). The browser's zone arrives in a cookie on the first visit
+    and is stored on an account that has none yet.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone = local_time.from_request(request)
+        browser = local_time.zone_named(request.COOKIES.get(local_time.COOKIE))
+        user = getattr(request, "user", None)
+        if browser is not None and user is not None:
+            local_time.remember(user=user, zone=browser)
+        request.reader_zone = zone  # type: ignore[attr-defined]
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            response = self.get_response(request)
+        finally:
+            timezone.deactivate()
+        patch_vary_headers(response, ("Cookie",))
         return response

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "config.middleware.ReaderZoneMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "config.middleware.InvalidFormStatusMiddleware",
     "config.middleware.PrivatePagesNoStoreMiddleware",

@@ -2,12 +2,12 @@
 
 from collections.abc import Sequence
 from typing import NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.db.models import F
-from django.utils import dateformat
 from django.utils.translation import gettext as _
 
+from directory import local_time
 from directory.models import Specialist
 
 TOP_SPECIALTIES = 3
@@ -47,9 +47,6 @@ SOONEST_ORDER = (
 )
 
 
-NEXT_FREE_FORMAT = "D j M, H:i"
-
-
 class Tag(NamedTuple):
     slug: str
     name: str
@@ -86,17 +83,14 @@ def places(specialist: Specialist) -> str:
     return " · ".join(parts)
 
 
-def next_free(specialist: Specialist) -> str:
-    """The next free slot in the specialist's own time zone, e.g. "Tue 24 Nov, 10:00"; empty
-    when there is none (or the zone is unknown, which the form does not allow)."""
+def next_free(specialist: Specialist, *, reader: ZoneInfo | None) -> str:
+    """The next free slot in the reader's zone (else the specialist's own), e.g. "Tue 24 Nov,
+    10:00"; empty when there is none (or the zone is unknown, which the form does not allow)."""
     moment = specialist.next_free_slot_at
-    if moment is None:
+    zone = reader or local_time.zone_named(specialist.time_zone)
+    if moment is None or zone is None:
         return ""
-    try:
-        zone = ZoneInfo(specialist.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ""
-    return dateformat.format(moment.astimezone(zone), NEXT_FREE_FORMAT)
+    return local_time.wall(moment, zone, style="short")
 
 
 def fee(specialist: Specialist) -> str:

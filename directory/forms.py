@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory import photos, profiles
 from directory.fields import PlainLineField
-from directory.models import Specialist, User
+from directory.models import TIME_ZONE_CHOICES, Specialist, User
 
 
 class SignupRoleForm(forms.Form):
@@ -22,6 +22,15 @@ class SignupRoleForm(forms.Form):
     def signup(self, request: HttpRequest, user: User) -> None:
         user.role = self.cleaned_data["role"]
         user.save(update_fields=["role"])
+
+
+class TimeZoneForm(forms.Form):
+    tz = forms.ChoiceField(
+        label=_("Your time zone"),
+        choices=[("", _("Choose your time zone")), *TIME_ZONE_CHOICES],
+        help_text=_("Every time on the site and in our e-mails is shown in this zone."),
+    )
+    next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
 
 class DeleteAccountForm(forms.Form):

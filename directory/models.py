@@ -45,6 +45,8 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CLIENT)
+    # Empty until the browser tells us (or the person picks one): see directory.local_time.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
 
     USERNAME_FIELD = "email"  # type: ignore[misc]
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("crisis-support/", views.crisis, name="crisis"),
     path("account/", views.account, name="account"),
+    path("time-zone/", views.time_zone, name="time_zone"),
 ]
 
 directory_patterns = [

@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from directory import filters, profiles, promotions, search, sections, sharing
+from directory import filters, local_time, profiles, promotions, search, sections, sharing
 from directory.access import CREATE_PROFILE, AuthenticatedHttpRequest, login_prompt_required
-from directory.forms import ProfileForm
+from directory.forms import ProfileForm, TimeZoneForm
 from directory.models import Specialist
 
 
@@ -44,6 +45,43 @@ def crisis(request: HttpRequest) -> HttpResponse:
 @require_safe
 def account(request: HttpRequest) -> HttpResponse:
     return render(request, "account/overview.html")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def time_zone(request: HttpRequest) -> HttpResponse:
+    """Pick the zone every time is shown in: kept in a cookie, and on the account."""
+    if request.method == "POST":
+        form = TimeZoneForm(request.POST)
+        if form.is_valid():
+            zone = local_time.zone_named(form.cleaned_data["tz"]) or local_time.UTC
+            local_time.choose(user=request.user, zone=zone)
+            target = form.cleaned_data["next"]
+            if not url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                target = "/"
+            messages.success(
+                request,
+                _("Times are now shown in %(place)s time.") % {"place": local_time.place(zone)},
+            )
+            response = redirect(target)
+            response.set_cookie(
+                local_time.COOKIE,
+                zone.key,
+                max_age=local_time.COOKIE_MAX_AGE,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
+            return response
+        status = 400
+    else:
+        reader = local_time.for_request(request)
+        form = TimeZoneForm(
+            initial={"tz": reader.key if reader.chosen else "", "next": request.GET.get("next", "")}
+        )
+        status = 200
+    return render(request, "directory/time_zone.html", {"form": form}, status=status)
 
 
 @require_safe

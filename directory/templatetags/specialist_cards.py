@@ -1,5 +1,7 @@
 """Filters for the specialist card; the strings themselves are made in directory.cards."""
 
+from zoneinfo import ZoneInfo
+
 from django import template
 
 from directory import cards
@@ -14,8 +16,8 @@ def places(specialist: Specialist) -> str:
 
 
 @register.filter
-def next_free(specialist: Specialist) -> str:
-    return cards.next_free(specialist)
+def next_free(specialist: Specialist, reader: ZoneInfo | None) -> str:
+    return cards.next_free(specialist, reader=reader or None)
 
 
 @register.filter

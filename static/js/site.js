@@ -13,22 +13,26 @@
     });
   });
 
-  // Show times in the visitor's own zone: add ?tz= from the browser when it is missing.
+  // The reader's zone goes to the server in a cookie (directory/local_time.py). A page that
+  // showed times before it knew the zone is shown again, once, in the right one.
   var zone;
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
-  if (!zone) { return; }
-  document.querySelectorAll("a[data-tz-link]").forEach(function (link) {
-    var url = new URL(link.href, window.location.href);
-    if (!url.searchParams.has("tz")) { url.searchParams.set("tz", zone); link.href = url.toString(); }
-  });
+  if (!zone || !/^[A-Za-z0-9_+\-\/]{1,64}$/.test(zone)) { return; }
+  function hasZoneCookie() {
+    return document.cookie.split("; ").some(function (pair) { return pair.indexOf("tz=") === 0; });
+  }
   document.querySelectorAll("input[data-tz-field]").forEach(function (field) {
     if (!field.value) { field.value = zone; }
   });
-  if (document.querySelector("[data-tz-detect]")) {
-    var here = new URL(window.location.href);
-    if (!here.searchParams.has("tz")) {
-      here.searchParams.set("tz", zone);
-      window.location.replace(here.toString());
+  if (!hasZoneCookie()) {
+    document.cookie = "tz=" + zone + "; path=/; max-age=34560000; samesite=lax" +
+      (window.location.protocol === "https:" ? "; secure" : "");
+    var link = document.querySelector(".zone-link [data-zone]");
+    if (hasZoneCookie() && link && !link.dataset.zone && document.querySelector("[data-times]")) {
+      window.location.reload();
     }
   }
+  // The time-zone page offers this device's zone first.
+  var select = document.querySelector("select[name=tz]");
+  if (select && !select.value) { select.value = zone; }
 })();

@@ -35,7 +35,10 @@ def test_the_invitation_is_a_neutral_request_with_the_settings_meeting_link(cons
 
     parsed, event = event_of(
         calendar.invite(
-            consultation=consultation, booking_settings=booking_settings, now=timezone.now()
+            consultation=consultation,
+            booking_settings=booking_settings,
+            party="client",
+            now=timezone.now(),
         )
     )
 
@@ -52,7 +55,9 @@ def test_a_cancelled_consultation_sends_a_cancel_with_a_higher_sequence(consulta
     )
 
     parsed, event = event_of(
-        calendar.invite(consultation=cancelled, booking_settings=None, now=timezone.now())
+        calendar.invite(
+            consultation=cancelled, booking_settings=None, party="client", now=timezone.now()
+        )
     )
 
     assert parsed["METHOD"] == "CANCEL"

@@ -235,7 +235,7 @@ def test_a_reminder_names_the_time_in_the_clients_zone_and_escapes_html():
     message = mail.outbox[0]
     html = message.alternatives[0][0]
     local = consultation.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Kolkata"))
-    assert f"{local:%A} {local.day} {local:%B %Y, %H:%M} (Asia/Kolkata)" in message.body
+    assert f"When: {local:%A} {local.day} {local:%B %Y, %H:%M} your time · " in message.body
     assert "Zoë <b>& O'Brien</b>" in message.body
     assert "Zoë &lt;b&gt;&amp; O&#x27;Brien&lt;/b&gt;" in html
     assert f"/consultations/{consultation.pk}/cancel/" in html

@@ -1,4 +1,5 @@
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -17,21 +18,25 @@ def test_a_card_says_how_the_specialist_sees_clients():
     assert cards.places(Specialist(offers_online=False, offers_in_person=True)) == "In person"
 
 
-def test_the_next_free_time_is_shown_in_the_specialists_zone():
+def test_the_next_free_time_is_shown_in_the_readers_zone_else_the_specialists():
     moment = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+    specialist = Specialist(next_free_slot_at=moment, time_zone="America/Toronto")
 
-    assert (
-        cards.next_free(Specialist(next_free_slot_at=moment, time_zone="America/Toronto"))
-        == "Tue 24 Nov, 10:00"
-    )
-    assert cards.next_free(Specialist(next_free_slot_at=None, time_zone="UTC")) == ""
+    assert cards.next_free(specialist, reader=None) == "Tue 24 Nov, 10:00"
+    assert cards.next_free(specialist, reader=ZoneInfo("Asia/Kolkata")) == "Tue 24 Nov, 20:30"
+    assert cards.next_free(Specialist(next_free_slot_at=None, time_zone="UTC"), reader=None) == ""
 
 
 def test_an_unknown_zone_hides_the_time_rather_than_failing():
     moment = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 
-    assert cards.next_free(Specialist(next_free_slot_at=moment, time_zone="Mars/Olympus")) == ""
-    assert cards.next_free(Specialist(next_free_slot_at=moment, time_zone="../etc")) == ""
+    assert (
+        cards.next_free(Specialist(next_free_slot_at=moment, time_zone="Mars/Olympus"), reader=None)
+        == ""
+    )
+    assert (
+        cards.next_free(Specialist(next_free_slot_at=moment, time_zone="../etc"), reader=None) == ""
+    )
 
 
 def test_a_card_shows_its_first_three_specialties_by_name(make_specialist, taxonomy):

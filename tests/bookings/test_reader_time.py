@@ -1,0 +1,126 @@
+"""The time a person clicks is the time they get: the profile, the confirm page, the
+e-mail and the .ics all read the same wall time in the reader's zone."""
+
+import re
+from datetime import UTC, datetime, time
+from html import unescape
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from icalendar import Calendar
+
+from bookings.forms import parse_slot
+from bookings.models import Consultation
+from directory import local_time
+from tests.bookings.conftest import deliver_notices, open_hours
+from tests.factories import SpecialistFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TORONTO = ZoneInfo("America/Toronto")
+KOLKATA = ZoneInfo("Asia/Kolkata")
+NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+SLOT_LINK = re.compile(r'<a class="slot"\s+href="(?P<href>[^"]+)">(?P<text>[^<]+)')
+
+
+@pytest.fixture
+def kolkata_specialist():
+    specialist = SpecialistFactory(name="Asha Rao", time_zone="Asia/Kolkata")
+    open_hours(specialist, starts=time(9), ends=time(12))
+    return specialist
+
+
+def first_slot_on(page: str) -> tuple[str, str]:
+    found = SLOT_LINK.search(page)
+    assert found, "the profile offers no time"
+    return unescape(found["href"]), " ".join(found["text"].split())
+
+
+def test_the_slot_clicked_on_a_profile_is_the_time_on_the_confirm_page_the_email_and_the_ics(
+    client, kolkata_specialist
+):
+    robin = UserFactory(first_name="Robin", time_zone="")
+    client.force_login(robin)
+    client.cookies["tz"] = "America/Toronto"  # what the browser sets on the first visit
+
+    with time_machine.travel(NOW, tick=False):
+        profile = client.get(kolkata_specialist.get_absolute_url()).content.decode()
+        href, shown = first_slot_on(profile)
+        moment = parse_slot(re.search(r"slot=([^&]+)", href)[1].replace("%3A", ":"))
+        confirm = client.get(href)
+        booked = client.post(
+            href.split("?")[0],
+            {
+                "slot": re.search(r"slot=([^&]+)", href)[1].replace("%3A", ":"),
+                "tz": re.search(r'name="tz" value="([^"]+)"', confirm.content.decode())[1],
+                "mode": "video",
+                "note": "",
+            },
+        )
+        deliver_notices()
+
+    local = moment.astimezone(TORONTO)
+    assert shown.startswith(f"{local:%a} {local.day} {local:%b, %H:%M}")
+    assert "(your time, Toronto)" in profile
+    assert booked.status_code == 302
+    consultation = Consultation.objects.get()
+    assert consultation.starts_at == moment
+    assert consultation.client_time_zone == "America/Toronto"
+    line = local_time.both(moment, reader=TORONTO, other=KOLKATA)
+    assert line.startswith(f"{local:%A} {local.day} {local:%B %Y, %H:%M} your time · ")
+    assert line.endswith(" in Kolkata")
+    assert line in unescape(confirm.content.decode())
+    to_robin = next(m for m in mail.outbox if m.to == [robin.email])
+    assert f"When: {line}" in to_robin.body
+    event = next(iter(Calendar.from_ical(to_robin.attachments[0][1]).walk("VEVENT")))
+    assert event.decoded("dtstart").astimezone(TORONTO) == local
+    assert f"When: {line}" in str(event["description"])
+    to_asha = next(m for m in mail.outbox if m.to == [kolkata_specialist.owner.email])
+    assert local_time.both(moment, reader=KOLKATA, other=TORONTO) in to_asha.body
+
+
+def test_without_javascript_or_cookie_the_profile_shows_the_specialists_times_labelled(
+    client, kolkata_specialist
+):
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(kolkata_specialist.get_absolute_url()).content.decode()
+        _href, shown = first_slot_on(page)
+
+    assert shown == "Fri 4 Dec, 09:00"  # the first hour of the specialist's day, there
+    assert "(Kolkata time, the specialist" in page
+    assert "show my time" in page
+
+
+def test_a_zone_in_the_address_is_used_and_carried_to_the_booking_links(client, kolkata_specialist):
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(kolkata_specialist.get_absolute_url(), {"tz": "America/Toronto"})
+        html = page.content.decode()
+        href, shown = first_slot_on(html)
+
+    assert shown == "Thu 3 Dec, 22:30"
+    assert "tz=America%2FToronto" in href
+    assert '<small class="elsewhere">Fri 4 Dec, 09:00 in Kolkata</small>' in html
+
+
+def test_the_dashboards_show_the_readers_zone(client, kolkata_specialist):
+    robin = UserFactory(first_name="Robin", time_zone="Europe/Paris")
+    moment = datetime(2026, 12, 4, 3, 30, tzinfo=UTC)
+    Consultation.objects.create(
+        client=robin,
+        specialist=kolkata_specialist,
+        starts_at=moment,
+        ends_at=datetime(2026, 12, 4, 4, 0, tzinfo=UTC),
+        client_time_zone="America/Toronto",
+    )
+    client.force_login(robin)
+
+    with time_machine.travel(NOW, tick=False):
+        mine = client.get("/consultations/").content.decode()
+        client.force_login(kolkata_specialist.owner)
+        practice = client.get("/practice/consultations/").content.decode()
+
+    assert "Friday 4 December 2026, 04:30" in mine  # Paris, where Robin is now
+    assert "(Paris)" in mine
+    assert "09:00" in practice  # Kolkata: the specialist's account has no zone of its own
