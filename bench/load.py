@@ -70,7 +70,9 @@ def _free_port() -> int:
 class Gunicorn:
     """The production web process (as in `Procfile`) on a free local port."""
 
-    def __init__(self, *, workers: int, log: Path, settings_module: str) -> None:
+    def __init__(
+        self, *, workers: int, log: Path, settings_module: str, env: dict[str, str] | None = None
+    ) -> None:
         self.url = f"http://127.0.0.1:{_free_port()}"
         self.log = log.open("w")
         self.process = subprocess.Popen(  # noqa: S603 - our own command
@@ -80,7 +82,7 @@ class Gunicorn:
                 *("--max-requests", "2000", "--max-requests-jitter", "200"),
             ],
             cwd=ROOT,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": settings_module},
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, **(env or {})},
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )

@@ -1,6 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from config.urls import handler500 as handler500  # the outage page, as on the site
 from config.urls import urlpatterns as site_urlpatterns
 
 
