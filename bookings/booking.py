@@ -142,8 +142,13 @@ def _locked_specialist(specialist: Specialist) -> Specialist:
     return (
         Specialist.objects.select_for_update(of=("self",))
         .select_related("booking_settings")
+        .defer(*_LONG_TEXTS)
         .get(pk=specialist.pk)
     )
+
+
+# What a booking never reads of the specialist's row, and would cost the most to fetch.
+_LONG_TEXTS = ("bio", "bio_html", "education", "search_document", "rejection_reason")
 
 
 def _lock_client(client: User) -> None:
