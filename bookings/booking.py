@@ -5,6 +5,7 @@ here give a clear message first. Every function raises BookingError with a messa
 is safe to show, and writes the e-mails of its change as notices in the same transaction.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -149,6 +150,17 @@ def _locked_specialist(specialist: Specialist) -> Specialist:
 
 # What a booking never reads of the specialist's row, and would cost the most to fetch.
 _LONG_TEXTS = ("bio", "bio_html", "education", "search_document", "rejection_reason")
+
+
+def lock_specialists(*, ids: Iterable[int]) -> None:
+    """The first locks of a change to several specialists' bookings at once (an erasure):
+    their rows, in id order, so that it queues behind bookings and never deadlocks."""
+    list(
+        Specialist.objects.select_for_update()
+        .filter(pk__in=set(ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _lock_client(client: User) -> None:

@@ -77,16 +77,23 @@ def erase_account(*, user: User, now: datetime) -> None:
     so the other side gets the usual notice; unsent reminders are dropped; a specialist's
     profile, articles and answers stop being public.
     """
+    mine = Q(client=user) | Q(specialist__owner=user)
+    upcoming_filter = {"status": Consultation.Status.CONFIRMED, "starts_at__gt": now}
+    # Locked in the order every booking change takes: the specialists, then the person,
+    # then the consultations, so that a booking in flight finishes first, nothing
+    # deadlocks, and cancel() accepts each consultation.
+    booking.lock_specialists(
+        ids=[
+            *Consultation.objects.filter(mine, **upcoming_filter).values_list(
+                "specialist_id", flat=True
+            ),
+            *Specialist.objects.filter(owner=user).values_list("pk", flat=True),
+        ]
+    )
     person = User.objects.select_for_update().get(pk=user.pk)
-    # Locked before anything else, so that the other side cannot change one under us (the
-    # order of a cancel: consultation, then the profile) and cancel() accepts each.
     upcoming = list(
         Consultation.objects.select_for_update(of=("self",))
-        .filter(
-            Q(client=person) | Q(specialist__owner=person),
-            status=Consultation.Status.CONFIRMED,
-            starts_at__gt=now,
-        )
+        .filter(mine, **upcoming_filter)
         .order_by("pk")
     )
     specialist = Specialist.objects.filter(owner=person).first()

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from bookings import availability, booking
 from bookings.models import Consultation
+from privacy import erasure
 from tests.bookings.conftest import free_slot, open_hours
 from tests.factories import SpecialistFactory, UserFactory
 
@@ -222,6 +223,25 @@ def cancel_twice_then_book() -> Outcome:
     return Outcome(first, second, waited, expected="cancelled twice")
 
 
+def booking_then_erasure() -> Outcome:
+    client, specialist = UserFactory(), _specialist()
+    first, second, waited = held_then(
+        _book(client, specialist, free_slot(specialist).starts_at),
+        lambda: erasure.erase_account(user=client, now=timezone.now()),
+    )
+    cancelled = not Consultation.objects.filter(client=client).active().exists()
+    return Outcome(first, second if cancelled else "booking survived", waited, expected="done")
+
+
+def erasure_then_booking() -> Outcome:
+    client, specialist = UserFactory(), _specialist()
+    first, second, waited = held_then(
+        lambda: erasure.erase_account(user=client, now=timezone.now()),
+        _book(client, specialist, free_slot(specialist).starts_at),
+    )
+    return Outcome(first, second, waited, expected="verify your e-mail")
+
+
 def mixed_changes(*, people: int = 8) -> list[str]:
     """Bookings, reschedules and cancellations of two specialists, all at once; how each
     ended. Locks are always taken in one order, so none may end in a deadlock."""
@@ -278,6 +298,8 @@ SCENARIOS: dict[str, Callable[[], Outcome]] = {
     "weekly hours removed": hours_removed,
     "time off added": time_off_added,
     "cancelled twice, then a booking": cancel_twice_then_book,
+    "a booking, then the client's account erased": booking_then_erasure,
+    "an account erased, then its booking": erasure_then_booking,
 }
 
 

@@ -103,9 +103,12 @@ def test_a_reader_that_read_the_hours_before_an_edit_cannot_put_them_back(monkey
     reader.join(timeout=30)
 
     assert load(specialist).weekly == {}
-    assert availability.slots_for(
-        specialist=specialist,
-        now=timezone.now(),
-        starts=timezone.now(),
-        ends=timezone.now() + timedelta(days=14),
-    ) == []
+    assert (
+        availability.slots_for(
+            specialist=specialist,
+            now=timezone.now(),
+            starts=timezone.now(),
+            ends=timezone.now() + timedelta(days=14),
+        )
+        == []
+    )
