@@ -1,6 +1,5 @@
 from collections.abc import Callable
 
-from django.conf import settings
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -52,34 +51,18 @@ class PrivatePagesNoStoreMiddleware:
         return response
 
 
-class SecurityHeadersMiddleware:
-    """A strict Content-Security-Policy: no inline scripts or styles, no framing, no plugins.
+class PermissionsPolicyMiddleware:
+    """No page may use the camera, the microphone or the visitor's location.
 
-    Pages ship their scripts from /static/; JSON-LD is a data block, which CSP leaves alone.
+    The Content-Security-Policy comes from django-csp (CONTENT_SECURITY_POLICY in settings;
+    a view changes it with csp.decorators.csp_update / csp_replace).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        # Photos load from the site itself, or from the object storage bucket when set.
-        images = " ".join(["'self'", "data:", *settings.MEDIA_ORIGINS])
-        self.policy = "; ".join(
-            [
-                "default-src 'self'",
-                "script-src 'self'",
-                "style-src 'self'",
-                f"img-src {images}",
-                "font-src 'self'",
-                "connect-src 'self'",
-                "object-src 'none'",
-                "base-uri 'none'",
-                "form-action 'self'",
-                "frame-ancestors 'none'",
-            ]
-        )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.policy)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )

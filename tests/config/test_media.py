@@ -40,8 +40,8 @@ try:
     print("served-here")
 except Resolver404:
     print("not-served-here")
-from config.middleware import SecurityHeadersMiddleware
-policy = SecurityHeadersMiddleware(lambda request: None).policy
+from csp.utils import build_policy
+policy = build_policy()
 print(next(part for part in policy.split("; ") if part.startswith("img-src")).replace(" ", "|"))
 """
 

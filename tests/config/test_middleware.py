@@ -47,3 +47,37 @@ def test_pages_ship_no_inline_script_apart_from_json_data(client):
 
     inline = [tag for tag in re.findall(r"<script[^>]*>", html) if "src=" not in tag]
     assert all('type="application/ld+json"' in tag for tag in inline)
+
+
+def test_the_policy_is_the_same_strict_policy_as_before_django_csp(client):
+    header = client.get(reverse("home"))["Content-Security-Policy"]
+
+    assert set(header.split("; ")) == {
+        "default-src 'self'", "script-src 'self'", "style-src 'self'",
+        "img-src 'self' data:", "font-src 'self'", "connect-src 'self'",
+        "object-src 'none'", "base-uri 'none'", "form-action 'self'",
+        "frame-ancestors 'none'",
+    }  # fmt: skip
+    assert client.get(reverse("home"))["Permissions-Policy"] == (
+        "camera=(), microphone=(), geolocation=()"
+    )
+
+
+def test_one_view_can_change_the_policy_without_touching_the_others(rf):
+    from csp.decorators import csp_replace
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+
+    @csp_replace({"frame-ancestors": ["https://partner.example"]})
+    def widget(request):
+        return HttpResponse("a widget others may frame")
+
+    def page(request):
+        return HttpResponse("a page")
+
+    framed = CSPMiddleware(widget)(rf.get("/widget/"))["Content-Security-Policy"]
+    plain = CSPMiddleware(page)(rf.get("/"))["Content-Security-Policy"]
+
+    assert "frame-ancestors https://partner.example" in framed
+    assert "script-src 'self'" in framed
+    assert "frame-ancestors 'none'" in plain
