@@ -19,6 +19,7 @@ import x_wr_timezone
 from django.utils.translation import gettext as _
 
 MAX_OCCURRENCES = 5000
+SUB_DAILY = {"SECONDLY", "MINUTELY", "HOURLY"}
 UTC = ZoneInfo("UTC")
 Interval = tuple[datetime, datetime]
 
@@ -44,8 +45,38 @@ def _blocks(event: icalendar.Event) -> bool:
     return str(event.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).upper() != "FREE"
 
 
-def _occurrences(calendar: icalendar.Calendar, start: datetime) -> Iterator[icalendar.Event]:
-    return recurring_ical_events.of(calendar, skip_bad_series=True).after(start)  # type: ignore[no-any-return]
+def _listed(value: object) -> list:  # type: ignore[type-arg]
+    """A property that may appear once or several times, as a list."""
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def _most_occurrences(calendar: icalendar.Calendar, days: int) -> float:
+    """An upper bound of the occurrences in `days` days: a daily-or-slower rule yields at
+    most its BYHOUR x BYMINUTE x BYSECOND combinations a day; a faster one has no bound."""
+    bound = 0.0
+    for event in calendar.walk("VEVENT"):
+        rdates = _listed(event.get("RDATE"))
+        bound += 1 + sum(len(getattr(rdate, "dts", ())) for rdate in rdates)
+        for rule in _listed(event.get("RRULE")):
+            if str((rule.get("FREQ") or ["DAILY"])[0]).upper() in SUB_DAILY:
+                return float("inf")
+            per_day = 1
+            for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+                per_day *= max(1, len(rule.get(part) or ()))
+            bound += per_day * days
+    return bound
+
+
+def _occurrences(
+    calendar: icalendar.Calendar, zone: ZoneInfo, start: datetime, end: datetime, limit: int
+) -> Iterator[icalendar.Event]:
+    """The occurrences from `start`; expanded at once when the rules cannot exceed `limit`
+    (several times faster), else lazily in time order (the caller stops at `limit`)."""
+    query = recurring_ical_events.of(calendar, skip_bad_series=True)
+    if _most_occurrences(calendar, (end - start).days + 1) <= limit:
+        found = query.between(start.astimezone(zone), end.astimezone(zone))
+        return iter(sorted(found, key=lambda event: _moment(event.start, zone)))
+    return query.after(start.astimezone(zone))  # type: ignore[no-any-return]
 
 
 def read_calendar(data: bytes) -> icalendar.Calendar:
@@ -54,6 +85,8 @@ def read_calendar(data: bytes) -> icalendar.Calendar:
         raise ParseError(_("Not an iCalendar file."))
     try:
         calendar = icalendar.Calendar.from_ical(data)
+        if "X-WR-TIMEZONE" not in calendar:
+            return calendar  # nothing to convert; the conversion copies the whole calendar
         return x_wr_timezone.to_standard(calendar)  # type: ignore[no-any-return]
     # The file is anyone's input and the parser's errors are not all ValueErrors.
     except Exception as error:
@@ -76,7 +109,8 @@ def busy_intervals(
     calendar = read_calendar(data)
     found: list[Interval] = []
     try:
-        for event in islice(_occurrences(calendar, start.astimezone(zone)), limit):
+        occurrences = _occurrences(calendar, zone, start, end, limit)
+        for event in islice(occurrences, limit):
             starts_at, ends_at = _moment(event.start, zone), _moment(event.end, zone)
             if starts_at >= end:
                 break

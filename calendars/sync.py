@@ -109,7 +109,9 @@ def sync_connection(*, connection_id: int, now: datetime) -> bool:
     return True
 
 
-@transaction.atomic
+_CLEARED = {"last_error": "", "failing_since": None, "failure_notified_at": None}
+
+
 def _succeeded(
     connection: CalendarConnection,
     *,
@@ -117,28 +119,29 @@ def _succeeded(
     now: datetime,
     changes: dict[str, object],
 ) -> None:
-    # Locked (specialist, then connection, as a removal does) so that a removal cannot slip
-    # in between and leave orphaned busy times.
-    lock_specialist(specialist=connection.specialist)
-    if not CalendarConnection.objects.select_for_update().filter(pk=connection.pk).exists():
+    if intervals is None:
+        # Unchanged (304): one UPDATE, so that an unchanged calendar costs almost nothing.
+        CalendarConnection.objects.filter(pk=connection.pk).update(
+            **changes, **_CLEARED, last_success_at=now
+        )
         return
-    if intervals is not None:
+    with transaction.atomic():
+        # Locked (specialist, then connection, as a removal does) so that a removal cannot
+        # slip in between and leave orphaned busy times.
+        lock_specialist(specialist=connection.specialist)
+        if not CalendarConnection.objects.select_for_update().filter(pk=connection.pk).exists():
+            return
         busy.replace_busy_times(
             specialist=connection.specialist, source=connection.source, intervals=intervals, now=now
         )
-    count = BusyTime.objects.filter(
-        specialist_id=connection.specialist_id,
-        source=connection.source,
-        starts_at__lt=now + timedelta(days=STATUS_DAYS),
-    ).count()
-    CalendarConnection.objects.filter(pk=connection.pk).update(
-        **changes,
-        last_success_at=now,
-        busy_count=count,
-        last_error="",
-        failing_since=None,
-        failure_notified_at=None,
-    )
+        count = BusyTime.objects.filter(
+            specialist_id=connection.specialist_id,
+            source=connection.source,
+            starts_at__lt=now + timedelta(days=STATUS_DAYS),
+        ).count()
+        CalendarConnection.objects.filter(pk=connection.pk).update(
+            **changes, **_CLEARED, last_success_at=now, busy_count=count
+        )
 
 
 def _failed(
