@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "messaging",
     "calendars",
     "matching",
+    "insights",
     "privacy",
 ]
 

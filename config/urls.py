@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include((directory_urls.directory_patterns, "directory"))),
     path("", include("bookings.urls")),
     path("", include("calendars.urls")),
+    path("", include("insights.urls")),
     path("", include("content.urls")),
     path("", include("messaging.urls")),
     path("", include("matching.urls")),

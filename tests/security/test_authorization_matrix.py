@@ -84,6 +84,10 @@ EXPECTED = {
     # Moderation is for staff; everyone else is sent to the staff log-in.
     "content:moderate_question": row(*["302/302"] * 3, "405/400", "302/302", "302/302"),
     "content:moderate_answer": row(*["302/302"] * 3, "405/400", "302/302", "302/302"),
+    # The widget is public and framed on specialists' own sites; its page is theirs.
+    "insights:widget": everyone(PUBLIC),
+    "insights:embed": everyone(PUBLIC),
+    "insights:widget_settings": row(LOGIN, "404/404", "200/302", "404/404", "404/404", "200/302"),
     "messaging:inbox": row(LOGIN, *["200/405"] * 5),
     "messaging:new": row(LOGIN, *["200/400"] * 5),
     # The thread is client A's and specialist 1's; staff only see reported threads.
@@ -126,6 +130,7 @@ def url_for(name: str, world: World) -> str:
         "bookings:feedback": consultation,
         "bookings:remove_exception": {"pk": world.exception.pk},
         "bookings:feed": {"token": world.feed_token},
+        "insights:widget": {"slug": world.specialist_1.slug},
         "messaging:new": {"slug": world.specialist_1.slug},
         "messaging:thread": thread,
         "messaging:block": thread,

@@ -1,0 +1,107 @@
+"""The booking widget (framed on specialists' websites) and the specialist's pages about it."""
+
+from zoneinfo import ZoneInfo
+
+from csp.decorators import csp_replace
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_http_methods, require_safe
+
+from bookings import availability
+from directory.access import CREATE_PROFILE, AuthenticatedHttpRequest, login_prompt_required
+from directory.models import Specialist
+from insights import widget
+from insights.forms import AllowedSitesForm
+
+
+def _own_specialist(request: AuthenticatedHttpRequest) -> Specialist:
+    try:
+        return Specialist.objects.get(owner=request.user)
+    except Specialist.DoesNotExist:
+        raise Http404 from None
+
+
+@xframe_options_exempt
+@require_safe
+def widget_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The framed widget. A warm cache answers without touching the database."""
+    zone = availability.zone_or_none(request.GET.get("tz"))
+    key = f"insights:widget:{slug}:{zone.key if zone else ''}:{get_language()}"
+    cached = cache.get(key)
+    if cached is None:
+        specialist = get_object_or_404(Specialist.objects.listed(), slug=slug)
+        shown = zone or availability.zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+        body = render_to_string(
+            "insights/widget.html",
+            {
+                "specialist": specialist,
+                "slots": widget.next_times(specialist=specialist, zone=shown, now=timezone.now()),
+                "zone": shown.key,
+                "zone_given": zone is not None,
+                "SITE_NAME": settings.SITE_NAME,
+                "LANGUAGE_CODE": get_language(),
+                "profile_url": widget.profile_url(specialist=specialist),
+                "photo_url": settings.SITE_URL + specialist.photo_thumbnail.url
+                if specialist.photo_thumbnail
+                else "",
+            },
+        )
+        cached = (body, widget.allowed_sites(specialist=specialist))
+        cache.set(key, cached, widget.CACHE_SECONDS)
+    body, allowed = cached
+    response = HttpResponse(body)
+    patch_cache_control(response, public=True, max_age=widget.CACHE_SECONDS)
+    # The sites allowed to frame it are the specialist's, so the policy changes per response.
+    return csp_replace(widget.policy_changes(allowed=allowed))(lambda: response)()
+
+
+@require_safe
+def embed_script(request: HttpRequest) -> HttpResponse:
+    """The script of the widget snippet, at an address that never changes between releases."""
+    response = render(
+        request,
+        "insights/embed.js",
+        {"site_url": settings.SITE_URL},
+        content_type="text/javascript",
+    )
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
+
+
+@never_cache
+@login_prompt_required(CREATE_PROFILE)
+@require_http_methods(["GET", "POST"])
+def widget_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    specialist = _own_specialist(request)
+    if request.method == "POST":
+        form = AllowedSitesForm(request.POST)
+        if form.is_valid():
+            widget.save_sites(specialist=specialist, sites=form.cleaned_data["sites"])
+            messages.success(request, _("Saved. Your widget follows within three minutes."))
+            return redirect("insights:widget_settings")
+        status = 400
+    else:
+        form = AllowedSitesForm(
+            initial={"sites": "\n".join(widget.allowed_sites(specialist=specialist))}
+        )
+        status = 200
+    return render(
+        request,
+        "insights/widget_settings.html",
+        {
+            "specialist": specialist,
+            "snippets": widget.snippets(specialist=specialist),
+            "form": form,
+        },
+        status=status,
+    )
