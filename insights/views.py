@@ -6,7 +6,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -33,7 +33,7 @@ def _own_specialist(request: AuthenticatedHttpRequest) -> Specialist:
 
 @xframe_options_exempt
 @require_safe
-def widget_page(request: HttpRequest, slug: str) -> HttpResponse:
+def widget_page(request: HttpRequest, slug: str) -> HttpResponseBase:
     """The framed widget. A warm cache answers without touching the database."""
     zone = availability.zone_or_none(request.GET.get("tz"))
     key = f"insights:widget:{slug}:{zone.key if zone else ''}:{get_language()}"
@@ -61,8 +61,13 @@ def widget_page(request: HttpRequest, slug: str) -> HttpResponse:
     body, allowed = cached
     response = HttpResponse(body)
     patch_cache_control(response, public=True, max_age=widget.CACHE_SECONDS)
+
     # The sites allowed to frame it are the specialist's, so the policy changes per response.
-    return csp_replace(widget.policy_changes(allowed=allowed))(lambda: response)()
+    @csp_replace(widget.policy_changes(allowed=allowed))
+    def framable(request: HttpRequest) -> HttpResponseBase:
+        return response
+
+    return framable(request)
 
 
 @require_safe

@@ -12,14 +12,13 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from csp.constants import NONE, SELF
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-
-from csp.constants import NONE, SELF
 
 from bookings import availability
 from bookings.forms import slot_value
