@@ -64,6 +64,10 @@ check: $(STAMP)
 audit: $(STAMP)
 	$(BIN)/python .ci/audit.py
 
+# The attacks of the security review against gunicorn; one PASS/FAIL line per item.
+audit-security: $(STAMP)
+	$(BIN)/python -m bench.audit_security
+
 bench: $(STAMP)
 	$(BIN)/python -m bench
 

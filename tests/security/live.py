@@ -60,7 +60,9 @@ def gunicorn_site(var_dir: Path, *, migrate: bool = True, **extra: str) -> Itera
             ],
             cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        site = Site(url=f"http://127.0.0.1:{port}", var_dir=var_dir, log_path=log_path)
+        site = Site(
+            url=f"http://127.0.0.1:{port}", var_dir=var_dir, log_path=log_path, pid=server.pid
+        )
         try:
             site.wait_ready(server)
             yield site
@@ -74,6 +76,23 @@ class Site:
     url: str
     var_dir: Path
     log_path: Path
+    pid: int
+
+    def worker_peak_kb(self) -> int:
+        """The gunicorn worker's peak resident memory so far (VmHWM)."""
+        (worker,) = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        status = Path(f"/proc/{worker}/status").read_text()
+        return int(
+            next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]
+        )
+
+    def shell(self, script: str) -> str:
+        """Run Python in `manage.py shell` against the site's database; its last output line."""
+        done = subprocess.run(  # noqa: S603 - our own command
+            [sys.executable, "manage.py", "shell", "-c", script],
+            cwd=ROOT, env=site_environ(self.var_dir), capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
 
     def wait_ready(self, server: subprocess.Popen) -> None:
         deadline = time.monotonic() + 60
@@ -119,12 +138,16 @@ class Browser:
     timeout: float = 20
 
     def request(
-        self, method: str, path: str, data: dict | None = None, headers: dict | None = None
+        self,
+        method: str,
+        path: str,
+        data: dict | None = None,
+        headers: dict | None = None,
+        body: bytes | None = None,
     ) -> Response:
         parts = urlsplit(self.url)
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
         sent = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} | (headers or {})
-        body = None
         if data is not None:
             body = urlencode(
                 {**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}, doseq=True
@@ -139,6 +162,32 @@ class Browser:
             return Response(answer.status, answer.headers, answer.read().decode("utf-8", "replace"))
         finally:
             connection.close()
+
+    def post_file(
+        self, path: str, data: dict, *, field: str, name: str, content: bytes
+    ) -> Response:
+        """A multipart POST with one file, as a browser's file input sends it."""
+        if "csrftoken" not in self.cookies:
+            self.get(path)
+        boundary = "----firststep-live-boundary"
+        parts = []
+        for key, values in ({**data, "csrfmiddlewaretoken": self.cookies["csrftoken"]}).items():
+            for value in values if isinstance(values, list) else [values]:
+                parts.append(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'
+                    f"{value}\r\n".encode()
+                )
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+            f'filename="{name}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+            + content
+            + b"\r\n"
+        )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        return self.request(
+            "POST", path, body=body,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )  # fmt: skip
 
     def get(self, path: str, **headers: str) -> Response:
         return self.request("GET", path, headers=headers)
