@@ -6,8 +6,8 @@ Times the unfiltered directory, a filtered search (text + specialty + language +
 consultation), every filter at once (a lay phrase, language, format, free consultation,
 availability, budget, payer, age group, gender, community, accepting, days and times), the
 column filters alone (no words or lists to narrow by index), a lay phrase, a typo answered
-with "did you mean", a page far past the end, and a profile page, through Django's full
-request handling, and reports the process's peak memory.
+with "did you mean", a page far past the end, a profile page and the Help me choose matches,
+through Django's full request handling, and reports the process's peak memory.
 """
 
 import resource
@@ -41,6 +41,16 @@ PAGES = {
     "directory: soonest availability": "/specialists/?sort=soonest&format=online",
     "directory: page 99999": "/specialists/?page=99999",
     "directory: profile page": "/specialists/leanne-sawchuk/",
+}
+MATCHING_ANSWERS = {
+    "about": "I can't sleep since my breakup and I worry all the time",
+    "format": "online",
+    "language": "english",
+    "max_fee": "150",
+    "currency": "CAD",
+    "payer": "sun-life",
+    "times": ["evening"],
+    "tz": "America/Toronto",
 }
 
 
@@ -89,6 +99,9 @@ def run(ctx: Context) -> None:
     client = Client()
     for name, url in PAGES.items():
         ctx.add_timing(name, measure_get(client, url, repeats=200))
+    # Help me choose: answers in the session, then the ranked matches page.
+    client.post("/help-me-choose/", MATCHING_ANSWERS)
+    ctx.add_timing("matching: ranked matches", measure_get(client, "/help-me-choose/matches/"))
     ctx.add(
         Figure(
             name="directory: peak RSS of the process",

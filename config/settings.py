@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
                 "messaging.context_processors.inbox",
+                "matching.context_processors.shortlisted",
             ],
         },
     },

@@ -1,12 +1,17 @@
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from content import screening
 from directory import search
-from matching import answers, ranking
+from directory.models import Specialist, User
+from matching import answers, comparison, ranking, shortlist
 
 
 @never_cache
@@ -44,3 +49,54 @@ def results(request: HttpRequest) -> HttpResponse:
 def clear(request: HttpRequest) -> HttpResponse:
     answers.clear(request.session)
     return redirect("matching:questionnaire")
+
+
+def _account(request: HttpRequest) -> User | None:
+    return request.user if request.user.is_authenticated else None  # type: ignore[return-value]
+
+
+def _back(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+@require_POST
+def shortlist_toggle(request: HttpRequest, slug: str) -> HttpResponse:
+    """Save or remove one specialist (`action` says which), then go back where the heart was."""
+    specialist = get_object_or_404(Specialist.objects.listed(), slug=slug)
+    user = _account(request)
+    if request.POST.get("action") == "remove":
+        shortlist.remove(user=user, session=request.session, specialist_id=specialist.pk)
+        messages.success(request, _("Removed from your shortlist."))
+    else:
+        try:
+            shortlist.add(user=user, session=request.session, specialist=specialist)
+        except shortlist.ShortlistError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Saved to your shortlist."))
+    return redirect(_back(request, reverse("matching:shortlist")))
+
+
+@never_cache
+@require_safe
+def shortlist_page(request: HttpRequest) -> HttpResponse:
+    """The shortlist, up to four of it compared side by side (`?compare=` picks which)."""
+    ids = shortlist.ids_for(user=_account(request), session=request.session)
+    chosen = [int(v) for v in request.GET.getlist("compare") if v.isascii() and v.isdigit()]
+    saved = {s.pk: s for s in Specialist.objects.listed().filter(pk__in=ids)}
+    ordered_ids = [pk for pk in ids if pk in saved]
+    columns = [
+        comparison.column(saved[pk], now=timezone.now())
+        for pk in shortlist.compared(ordered_ids, chosen[:9])
+    ]
+    context = {
+        "saved": [saved[pk] for pk in ordered_ids],
+        "columns": columns,
+        "rows": comparison.rows(columns),
+        "compared_ids": {column.specialist.pk for column in columns},
+        "max_compared": shortlist.COMPARED,
+    }
+    return render(request, "matching/shortlist.html", context)

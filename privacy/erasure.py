@@ -39,6 +39,7 @@ from content.models import (
 )
 from directory import files
 from directory.models import Specialist, User
+from matching.models import ShortlistEntry
 from messaging import retention
 from messaging.models import ContactMessage, Message, Thread
 
@@ -111,6 +112,7 @@ def erase_account(*, user: User, now: datetime) -> None:
     _blank_consultation_text(person)
     _erase_messages(person)
     Question.objects.filter(asker=person).delete()
+    ShortlistEntry.objects.filter(user=person).delete()
     if specialist is not None:
         _withdraw_content(specialist)
         _erase_profile(specialist)

@@ -26,6 +26,7 @@ from bookings.models import AvailabilityException, BookingSettings, Consultation
 from content.models import Answer, Article, Question
 from directory.models import Promotion, Specialist, User
 from directory.profiles import lists_for
+from matching.models import ShortlistEntry
 from messaging.models import Block, ContactMessage, Message, Thread
 
 FORMAT_VERSION = 1
@@ -63,6 +64,16 @@ def export_for(*, user: User, now: datetime) -> Row:
             for session in UserSession.objects.filter(user=user).order_by("created_at")
         ],
         "specialist_profile": _profile(specialist) if specialist else None,
+        "shortlist": [
+            {
+                "specialist": entry.specialist.name,
+                "address": entry.specialist.slug,
+                "saved_at": entry.added_at,
+            }
+            for entry in ShortlistEntry.objects.filter(user=user)
+            .select_related("specialist")
+            .order_by("added_at", "pk")
+        ],
         **_consultations(user),
         "conversations": _conversations(user),
         **_blocks(user),

@@ -1,0 +1,65 @@
+"""What the shortlist page compares for each specialist: one column of plain strings."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from directory import cards, profiles
+from directory.models import Specialist
+
+
+@dataclass(frozen=True)
+class Column:
+    specialist: Specialist
+    facts: list[tuple[str, str]]  # (label, value), in the order of LABELS
+
+
+def labels() -> list[str]:
+    return [
+        _("Specialties"),
+        _("Approaches"),
+        _("Languages"),
+        _("Sessions"),
+        _("Fee"),
+        _("Insurance and payers"),
+        _("Next free consultation"),
+        _("Experience"),
+        _("License"),
+    ]
+
+
+def rows(columns: list[Column]) -> list[tuple[str, list[str]]]:
+    """The table's rows: each label with every column's value. Pure."""
+    return [
+        (label, [column.facts[index][1] for column in columns])
+        for index, label in enumerate(labels())
+    ]
+
+
+def column(specialist: Specialist, *, now: datetime) -> Column:
+    """One specialist's column (one query: their lists)."""
+    lists = profiles.lists_for(specialist_id=specialist.pk)
+    sessions = cards.places(specialist)
+    if specialist.offers_in_person and specialist.location:
+        sessions = f"{sessions} · {specialist.location}"
+    upcoming = specialist.next_free_slot_at is not None and specialist.next_free_slot_at >= now
+    values = [
+        ", ".join(lists.specialties) or _("None listed"),
+        ", ".join(lists.approaches) or _("None listed"),
+        ", ".join(lists.languages) or _("None listed"),
+        sessions,
+        cards.fee(specialist) or specialist.fees or _("Not given"),
+        ", ".join(lists.payers) or _("None listed"),
+        f"{cards.next_free(specialist)} ({specialist.time_zone})"
+        if upcoming and specialist.offers_free_consultation
+        else _("None offered at the moment"),
+        _("%(years)s years") % {"years": specialist.years_experience}
+        if specialist.years_experience
+        else _("Not given"),
+        _("Verified by us on %(date)s")
+        % {"date": specialist.license_verified_at.strftime("%d %b %Y")}
+        if specialist.license_verified_at
+        else _("Not verified yet"),
+    ]
+    return Column(specialist=specialist, facts=list(zip(labels(), values, strict=True)))
