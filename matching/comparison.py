@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
@@ -37,8 +38,9 @@ def rows(columns: list[Column]) -> list[tuple[str, list[str]]]:
     ]
 
 
-def column(specialist: Specialist, *, now: datetime) -> Column:
-    """One specialist's column (one query: their lists)."""
+def column(specialist: Specialist, *, now: datetime, reader: ZoneInfo | None) -> Column:
+    """One specialist's column (one query: their lists); times in the reader's zone when
+    known, else the specialist's."""
     lists = profiles.lists_for(specialist_id=specialist.pk)
     sessions = cards.places(specialist)
     if specialist.offers_in_person and specialist.location:
@@ -51,7 +53,7 @@ def column(specialist: Specialist, *, now: datetime) -> Column:
         sessions,
         cards.fee(specialist) or specialist.fees or _("Not given"),
         ", ".join(lists.payers) or _("None listed"),
-        f"{cards.next_free(specialist)} ({specialist.time_zone})"
+        f"{cards.next_free(specialist, reader=reader)} ({(reader or specialist.time_zone)!s})"
         if upcoming and specialist.offers_free_consultation
         else _("None offered at the moment"),
         _("%(years)s years") % {"years": specialist.years_experience}

@@ -206,13 +206,17 @@ class Result:
     topics: list[str]  # the specialties read from the person's words, by name
 
 
-def match(answers: Answers, *, options: search.Options, now: datetime) -> Result:
-    """The ranked matches for these answers. Queries: the pool, the shared topics, the payer
-    (when asked), and the cards' specialties."""
+def match(
+    answers: Answers, *, options: search.Options, now: datetime, reader: ZoneInfo | None = None
+) -> Result:
+    """The ranked matches for these answers; times in the zone the answers came from, else
+    `reader`'s. Queries: the pool, the shared topics, the payer (when asked), and the cards'
+    specialties."""
     topics = topic_ids(answers, options=options)
     pool = list(candidates(answers, topics=topics, options=options, now=now)[:POOL])
     facts = load_facts(pool, topics=topics, answers=answers, options=options)
-    matches = rank(pool, answers=answers, facts=facts, now=now, zone=zone_or_none(answers.tz))
+    zone = zone_or_none(answers.tz) or reader
+    matches = rank(pool, answers=answers, facts=facts, now=now, zone=zone)
     with_specialties([m.specialist for m in matches])
     names = {option.pk: option.name for option in options.specialties}
     return Result(matches=matches, topics=[names[pk] for pk in topics])

@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,7 +38,9 @@ def results(request: HttpRequest) -> HttpResponse:
     given = answers.load(request.session)
     if given is None:
         return redirect("matching:questionnaire")
-    result = ranking.match(given, options=search.load_options(), now=timezone.now())
+    result = ranking.match(
+        given, options=search.load_options(), now=timezone.now(), reader=_reader(request)
+    )
     context = {
         "answers": given,
         "result": result,
@@ -49,6 +53,11 @@ def results(request: HttpRequest) -> HttpResponse:
 def clear(request: HttpRequest) -> HttpResponse:
     answers.clear(request.session)
     return redirect("matching:questionnaire")
+
+
+def _reader(request: HttpRequest) -> ZoneInfo | None:
+    """The visitor's zone, as config.middleware found it (None: unknown)."""
+    return getattr(request, "reader_zone", None)
 
 
 def _account(request: HttpRequest) -> User | None:
@@ -89,7 +98,7 @@ def shortlist_page(request: HttpRequest) -> HttpResponse:
     saved = {s.pk: s for s in Specialist.objects.listed().filter(pk__in=ids)}
     ordered_ids = [pk for pk in ids if pk in saved]
     columns = [
-        comparison.column(saved[pk], now=timezone.now())
+        comparison.column(saved[pk], now=timezone.now(), reader=_reader(request))
         for pk in shortlist.compared(ordered_ids, chosen[:9])
     ]
     context = {
