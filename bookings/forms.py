@@ -146,17 +146,28 @@ class RescheduleForm(ChangeForm):
         return data
 
 
+# These two answer with the button pressed, so their one field has no control of its own.
+CLOSE_CHOICE = _("Choose completed or no-show.")
+FIT_CHOICE = _("Please choose one of the answers.")
+
+
 class CloseForm(forms.Form):
     status = forms.ChoiceField(
         choices=[
             (Consultation.Status.COMPLETED, Consultation.Status.COMPLETED.label),
             (Consultation.Status.NO_SHOW, Consultation.Status.NO_SHOW.label),
-        ]
+        ],
+        widget=forms.HiddenInput,
+        error_messages={"required": CLOSE_CHOICE, "invalid_choice": CLOSE_CHOICE},
     )
 
 
 class FitForm(forms.Form):
-    fit = forms.ChoiceField(choices=Consultation.Fit.choices)
+    fit = forms.ChoiceField(
+        choices=Consultation.Fit.choices,
+        widget=forms.HiddenInput,
+        error_messages={"required": FIT_CHOICE, "invalid_choice": FIT_CHOICE},
+    )
 
 
 class WeeklyRangeForm(forms.Form):

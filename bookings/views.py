@@ -253,7 +253,7 @@ def _detail_page(
     consultation: Consultation,
     party: str,
     *,
-    error: str = "",
+    close_form: CloseForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     booking_settings = getattr(consultation.specialist, "booking_settings", None)
@@ -272,7 +272,7 @@ def _detail_page(
         "can_answer_fit": party == Consultation.Party.CLIENT
         and consultation.is_active
         and consultation.ends_at <= now,
-        "error": error,
+        "close_form": close_form,
     }
     return render(request, "bookings/detail.html", context, status=status)
 
@@ -446,9 +446,7 @@ def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     consultation, party = _mine(request, pk)
     form = CloseForm(request.POST)
     if not form.is_valid():
-        return _detail_page(
-            request, consultation, party, error=_("Choose completed or no-show."), status=400
-        )
+        return _detail_page(request, consultation, party, close_form=form, status=400)
     try:
         booking.close(
             consultation=consultation,
@@ -457,7 +455,8 @@ def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             now=timezone.now(),
         )
     except booking.BookingError as error:
-        return _detail_page(request, consultation, party, error=str(error), status=400)
+        form.add_error(None, str(error))
+        return _detail_page(request, consultation, party, close_form=form, status=400)
     messages.success(request, _("Saved."))
     return redirect("bookings:practice")
 

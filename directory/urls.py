@@ -5,6 +5,7 @@ from directory import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("crisis-support/", views.crisis, name="crisis"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("account/", views.account, name="account"),
     path("time-zone/", views.time_zone, name="time_zone"),
 ]

@@ -40,6 +40,11 @@ def crisis(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/crisis.html")
 
 
+@require_safe
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "directory/accessibility.html")
+
+
 @never_cache
 @login_required
 @require_safe

@@ -61,7 +61,7 @@ def _refused_log_in(page: Page) -> None:
     page.get_by_label("Email").fill("nobody@example.com")
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
-    expect(page.get_by_text(re.compile("not correct"))).to_be_visible()
+    expect(page.locator("[data-error-summary]")).to_contain_text(re.compile("not correct"))
 
 
 def _refused_sign_up(page: Page) -> None:

@@ -39,4 +39,5 @@ def test_a_newcomer_signs_up_verifies_their_email_and_logs_in(page):
 def test_a_wrong_password_shows_a_clear_message(page):
     log_in(page, email="nobody@example.com", password="wrong-password")
 
-    expect(page.get_by_text(re.compile("not correct"))).to_be_visible()
+    expect(page.locator("[data-error-summary]")).to_contain_text(re.compile("not correct"))
+    assert page.title().startswith("Error:")

@@ -35,6 +35,7 @@ def everyone(outcome):
 EXPECTED = {
     "home": everyone(PUBLIC),
     "crisis": everyone(PUBLIC),
+    "accessibility": everyone(PUBLIC),
     "healthz": everyone(PUBLIC),
     # Profile photos are public (tests/config/test_media.py serves one); a missing one: 404.
     "media": everyone("404/405"),
