@@ -64,6 +64,24 @@ def press_tab(page: Page, *, backwards: bool = False) -> dict:
     return element
 
 
+SLOT_NAME = re.compile(
+    r"(?P<weekday>\w+day) (?P<day>\d{1,2}) (?P<month>\w+), (?P<time>\d{2}:\d{2}), your time"
+)
+
+
+def slot_name(page: Page) -> dict[str, str]:
+    """The accessible name of the focused slot, which must stand alone: "Monday 7 December,
+    17:00, your time" (the visitor's zone is detected in the browser)."""
+    focused_slot = page.locator(":focus")
+    expect(focused_slot).to_have_accessible_name(
+        re.compile(r"^\w+day \d{1,2} \w+, \d{2}:\d{2}, your time$")
+    )
+    name = focused_slot.get_attribute("aria-label") or ""
+    match = SLOT_NAME.fullmatch(name)
+    assert match, name
+    return match.groupdict()
+
+
 def tab_to(page: Page, *, name: str = "", label: str = "", href: str = "") -> dict:
     """Press Tab until the focused element's text matches `name`, its label starts with a
     match for `label`, or its link target contains a match for `href` (regular expressions)."""
@@ -123,14 +141,15 @@ def test_a_client_books_a_free_consultation_with_the_keyboard_alone(page):
     expect(page.locator("#tz-select")).to_have_value("America/Toronto")
     expect(page.get_by_role("heading", name="Free consultation with Mira Okafor")).to_be_visible()
 
-    # The third free time.
+    # The third free time, named with its day and zone as well as its time.
     tab_to(page, href=r"/book/confirm/\?slot=")
     press_tab(page)
-    chosen = press_tab(page)
-    assert re.fullmatch(r"\d{2}:\d{2}", chosen["name"])
+    press_tab(page)
+    chosen = slot_name(page)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Confirm your free consultation")).to_be_visible()
-    expect(page.locator(".slot-summary")).to_contain_text(chosen["name"])
+    expect(page.locator(".slot-summary")).to_contain_text(f"{chosen['day']} {chosen['month']}")
+    expect(page.locator(".slot-summary")).to_contain_text(chosen["time"])
 
     # A phone call: Tab lands on the checked radio button, an arrow key moves the choice.
     video = tab_to(page, label="Video call")
@@ -154,7 +173,8 @@ def test_a_client_books_a_free_consultation_with_the_keyboard_alone(page):
     assert consultation.mode == Consultation.Mode.PHONE
     assert consultation.phone == "+1 416 555 0100"
     assert consultation.note == "Finding my feet after a move"
-    assert consultation.starts_at.astimezone(TORONTO).strftime("%H:%M") == chosen["name"]
+    assert consultation.starts_at.astimezone(TORONTO).strftime("%H:%M") == chosen["time"]
+    assert consultation.starts_at.astimezone(TORONTO).strftime("%A") == chosen["weekday"]
 
 
 def test_a_client_moves_a_consultation_with_the_arrow_keys(page):
@@ -177,13 +197,21 @@ def test_a_client_moves_a_consultation_with_the_arrow_keys(page):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Pick a new time")).to_be_visible()
 
-    # The free times are one group of radio buttons drawn as labels: Tab enters the group at
-    # the first, the arrow keys choose, and the label shows where focus is.
+    # The free times are one group of radio buttons drawn as labels, a fieldset per day with
+    # the date as its legend: Tab enters the group at the first, the arrow keys choose, and
+    # the label shows where focus is.
     first = tab_to(page, label=r"\d{2}:\d{2}$")
+    first_name = slot_name(page)
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     chosen = focused(page)
     assert chosen["checked"] and chosen["shown"] and chosen["label"] != first["label"]
+    chosen_name = slot_name(page)
+    legend = page.locator("fieldset.slot-day", has=page.locator(":focus")).locator("legend")
+    expect(legend).to_have_text(
+        f"{chosen_name['weekday']} {chosen_name['day']} {chosen_name['month']}"
+    )
+    assert first_name != chosen_name
     assert press_tab(page)["label"].startswith("Reason")
     page.keyboard.type("A clash at work")
     assert press_tab(page)["name"] == "Move to this time"
@@ -191,5 +219,5 @@ def test_a_client_moves_a_consultation_with_the_arrow_keys(page):
 
     expect(page.get_by_text("Moved to the new time.")).to_be_visible()
     consultation.refresh_from_db()
-    assert consultation.starts_at.astimezone(TORONTO).strftime("%H:%M") == chosen["label"]
+    assert consultation.starts_at.astimezone(TORONTO).strftime("%H:%M") == chosen_name["time"]
     assert consultation.change_reason == "A clash at work"
