@@ -52,7 +52,7 @@ def test_every_slot_link_names_its_day_time_and_zone(client, specialist):
     assert links[0].get("aria-label") == (
         f"{first:%A} {first.day} {first:%B}, {first:%H:%M}, your time"
     )
-    assert theirs.find_class("slot")[0].get("aria-label").endswith(", America/Toronto time")
+    assert theirs.find_class("slot")[0].get("aria-label").endswith(", Toronto time")
     assert not mine.xpath("//section[@aria-label]"), "a day is no landmark"
 
 
@@ -126,7 +126,7 @@ def test_a_consultations_title_says_with_whom_and_when(client, consultation):
     title = " ".join(page.findtext(".//title").split())
     assert title.startswith(
         f"Free consultation with {consultation.specialist.name}, "
-        f"{berlin:%A} {berlin.day} {berlin:%B}, {berlin:%H:%M}"
+        f"{berlin:%A} {berlin.day} {berlin:%B} {berlin.year}, {berlin:%H:%M}"
     )
 
 
