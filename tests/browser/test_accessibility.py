@@ -64,6 +64,12 @@ def _refused_log_in(page: Page) -> None:
     expect(page.locator("[data-error-summary]")).to_contain_text(re.compile("not correct"))
 
 
+def _asked_for_a_log_in_code(page: Page) -> None:
+    page.get_by_label("Email").fill("client-a@example.com")
+    page.get_by_role("button", name=re.compile("code", re.I)).click()
+    expect(page.get_by_label(re.compile("code", re.I))).to_be_visible()
+
+
 def _refused_sign_up(page: Page) -> None:
     page.get_by_label("Email").fill("not-an-address")
     page.get_by_label("Password:", exact=True).fill("short")
@@ -137,6 +143,13 @@ PLACES = [
     Place("signup-refused", "anonymous", lambda w: "/accounts/signup/", then=_refused_sign_up),
     Place("password-reset", "anonymous", lambda w: "/accounts/password/reset/"),
     Place("password-reset-sent", "anonymous", lambda w: "/accounts/password/reset/done/"),
+    Place("login-by-code", "anonymous", lambda w: "/accounts/login/code/"),
+    Place(
+        "login-code-sent",
+        "anonymous",
+        lambda w: "/accounts/login/code/",
+        then=_asked_for_a_log_in_code,
+    ),
     Place("not-found", "anonymous", lambda w: "/no-such-page/", status=404),
     # A client.
     Place(
