@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from caldav.calendarobjectresource import Event
 from caldav.collection import Calendar
 from caldav.davclient import DAVClient
+from caldav.elements import dav
 from caldav.lib import error as dav_error
 from django.utils.translation import gettext as _
 
@@ -111,22 +112,41 @@ def delete_event(*, client: DAVClient, href: str) -> None:
         raise dav_error.DeleteError(href)
 
 
+def _sync_token(calendar: Calendar) -> str:
+    """The collection's sync token (RFC 6578), "" when the server offers none."""
+    try:
+        token = calendar.get_property(dav.SyncToken())
+    except dav_error.DAVError:
+        return ""
+    return str(token or "")[:500]
+
+
 def busy_intervals(
-    *, connection: CalendarConnection, zone: ZoneInfo, start: datetime, end: datetime
-) -> list[parsing.Interval]:
-    """Busy times between `start` and `end` in the calendars chosen for reading.
+    *,
+    connection: CalendarConnection,
+    zone: ZoneInfo,
+    start: datetime,
+    end: datetime,
+    fresh: bool,
+) -> tuple[list[parsing.Interval] | None, dict[int, str]]:
+    """Busy times between `start` and `end` in the calendars chosen for reading, and each
+    calendar's sync token; None instead of the times when `fresh` and no token changed.
 
     Raises CalDAVError or parsing.ParseError.
     """
     client = client_for(connection)
-    found: list[parsing.Interval] = []
+    chosen = list(connection.calendars.filter(read_busy=True))
     with plain_errors():
-        for remote in connection.calendars.filter(read_busy=True):
-            calendar = calendar_at(client=client, url=remote.url)
+        calendars = {remote.pk: calendar_at(client=client, url=remote.url) for remote in chosen}
+        tokens = {pk: _sync_token(calendar) for pk, calendar in calendars.items()}
+        if fresh and all(tokens[r.pk] and tokens[r.pk] == r.sync_token for r in chosen):
+            return None, tokens
+        found: list[parsing.Interval] = []
+        for calendar in calendars.values():
             events: object = calendar.search(start=start, end=end, event=True, expand=False)
             for event in cast("list[Event]", events):
                 data = event.data or ""
                 if OWN_UID_MARK in data:
                     continue
                 found += parsing.busy_intervals(data=data.encode(), zone=zone, start=start, end=end)
-    return found
+    return found, tokens

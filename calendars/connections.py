@@ -118,7 +118,8 @@ def choose_calendars(
                 calendars.filter(pk=receiving).update(receives_consultations=True)
         except IntegrityError:
             raise CalendarError(_("Another calendar was just chosen. Please try again.")) from None
-    CalendarConnection.objects.filter(pk=connection.pk).update(next_sync_at=now)
+    # Read everything again: a calendar no longer chosen must stop blocking slots.
+    CalendarConnection.objects.filter(pk=connection.pk).update(next_sync_at=now, parsed_at=None)
 
 
 def request_sync(*, connection: CalendarConnection, now: datetime) -> None:

@@ -81,6 +81,8 @@ class RemoteCalendar(models.Model):
     name = models.CharField(max_length=200)
     read_busy = models.BooleanField(default=True)
     receives_consultations = models.BooleanField(default=False)
+    # The server's sync token when its busy times were last read: unchanged, no search.
+    sync_token = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["name", "pk"]

@@ -16,7 +16,7 @@ from bookings import busy
 from bookings.availability import lock_specialist, zone_or_none
 from bookings.models import BookingSettings, BusyTime
 from calendars import caldav_sync, emails, fetching, parsing, sealing
-from calendars.models import SYNC_EVERY, CalendarConnection
+from calendars.models import SYNC_EVERY, CalendarConnection, RemoteCalendar
 
 KEEP_ON_FAILURE = timedelta(hours=24)
 STATUS_DAYS = 30
@@ -54,11 +54,15 @@ def _window(connection: CalendarConnection, now: datetime) -> tuple[ZoneInfo, da
     return zone, now, now + timedelta(days=horizon + 1)
 
 
+def _fresh(connection: CalendarConnection, now: datetime) -> bool:
+    return connection.parsed_at is not None and connection.parsed_at > now - REPARSE_AFTER
+
+
 def _read_subscription(
     connection: CalendarConnection, now: datetime, changes: dict[str, object]
 ) -> list[parsing.Interval] | None:
     """The busy intervals of a subscribed calendar, or None when it has not changed."""
-    fresh = connection.parsed_at is not None and connection.parsed_at > now - REPARSE_AFTER
+    fresh = _fresh(connection, now)
     fetched = fetching.fetch(
         url=sealing.unseal(connection.url_sealed, purpose="url"),
         etag=connection.etag if fresh else "",
@@ -73,13 +77,18 @@ def _read_subscription(
     return intervals
 
 
-def _read(
+def _read_caldav(
     connection: CalendarConnection, now: datetime, changes: dict[str, object]
-) -> list[parsing.Interval] | None:
-    if connection.kind == CalendarConnection.Kind.CALDAV:
-        zone, start, end = _window(connection, now)
-        return caldav_sync.busy_intervals(connection=connection, zone=zone, start=start, end=end)
-    return _read_subscription(connection, now, changes)
+) -> tuple[list[parsing.Interval] | None, dict[int, str]]:
+    """The busy intervals of a CalDAV account (None when no sync token changed), and the
+    tokens to keep once they are stored."""
+    zone, start, end = _window(connection, now)
+    found, tokens = caldav_sync.busy_intervals(
+        connection=connection, zone=zone, start=start, end=end, fresh=_fresh(connection, now)
+    )
+    if found is not None:
+        changes["parsed_at"] = now
+    return found, tokens
 
 
 def sync_connection(*, connection_id: int, now: datetime) -> bool:
@@ -97,8 +106,12 @@ def sync_connection(*, connection_id: int, now: datetime) -> bool:
         return False
     connection = CalendarConnection.objects.select_related("specialist").get(pk=connection_id)
     changes: dict[str, object] = {"claimed_at": None, "claim": ""}
+    tokens: dict[int, str] = {}
     try:
-        intervals = _read(connection, now, changes)
+        if connection.kind == CalendarConnection.Kind.CALDAV:
+            intervals, tokens = _read_caldav(connection, now, changes)
+        else:
+            intervals = _read_subscription(connection, now, changes)
     except SyncFailure as error:
         _failed(connection, message=str(error), now=now, changes=changes)
     except sealing.UnsealError:
@@ -106,6 +119,8 @@ def sync_connection(*, connection_id: int, now: datetime) -> bool:
         _failed(connection, message=message, now=now, changes=changes)
     else:
         _succeeded(connection, intervals=intervals, now=now, changes=changes)
+        for pk, token in tokens.items():
+            RemoteCalendar.objects.filter(pk=pk).update(sync_token=token)
     return True
 
 

@@ -226,3 +226,42 @@ def test_a_server_that_is_down_leaves_the_event_to_a_later_sweep(specialist, rad
     assert row.written_sequence is None
     assert row.last_error == "The CalDAV server could not be reached."
     assert row.claim == ""
+
+
+def test_an_unchanged_caldav_calendar_is_not_searched_again(specialist, radicale, monkeypatch):
+    put_event(radicale.work, in_two_days(15), uid="work@test")
+    connection = connect(specialist, radicale)
+    sync.sync_connection(connection_id=connection.pk, now=timezone.now())
+    assert all(c.sync_token for c in connection.calendars.all())
+    searches = []
+    real_search = caldav_sync.Calendar.search
+    monkeypatch.setattr(
+        caldav_sync.Calendar,
+        "search",
+        lambda self, **kw: searches.append(self.url) or real_search(self, **kw),
+    )
+
+    sync.sync_connection(connection_id=connection.pk, now=timezone.now())
+    assert searches == []
+    assert BusyTime.objects.count() == 1
+
+    put_event(radicale.family, in_two_days(18), uid="family@test")
+    sync.sync_connection(connection_id=connection.pk, now=timezone.now())
+    assert len(searches) == 2
+    assert BusyTime.objects.count() == 2
+
+
+def test_a_calendar_no_longer_chosen_stops_blocking_at_the_next_sync(specialist, radicale):
+    put_event(radicale.work, in_two_days(15), uid="work@test")
+    put_event(radicale.family, in_two_days(18), uid="family@test")
+    connection = connect(specialist, radicale)
+    sync.sync_connection(connection_id=connection.pk, now=timezone.now())
+    assert BusyTime.objects.count() == 2
+    work = connection.calendars.get(name="Work")
+
+    connections.choose_calendars(
+        connection=connection, read_busy={work.pk}, receiving=work.pk, now=timezone.now()
+    )
+    sync.sync_connection(connection_id=connection.pk, now=timezone.now())
+
+    assert list(BusyTime.objects.values_list("starts_at", flat=True)) == [in_two_days(15)]

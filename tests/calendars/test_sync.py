@@ -195,7 +195,7 @@ def test_removing_a_connection_forgets_its_busy_times(subscribed):
 
 def test_a_sync_finishing_after_the_removal_stores_nothing(subscribed, monkeypatch):
     """The removal runs between the fetch and the write."""
-    real_read = sync._read
+    real_read = sync._read_subscription
 
     def read_then_removed(connection, now, changes):
         found = real_read(connection, now, changes)
@@ -204,7 +204,7 @@ def test_a_sync_finishing_after_the_removal_stores_nothing(subscribed, monkeypat
         )
         return found
 
-    monkeypatch.setattr(sync, "_read", read_then_removed)
+    monkeypatch.setattr(sync, "_read_subscription", read_then_removed)
 
     sync.sync_connection(connection_id=subscribed.pk, now=timezone.now())
 
