@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.template.loader import render_to_string
 from icalendar import Calendar
 
+from bookings.availability import Slot
 from bookings.forms import parse_slot
 from bookings.models import Consultation
 from directory import local_time
@@ -124,3 +126,45 @@ def test_the_dashboards_show_the_readers_zone(client, kolkata_specialist):
     assert "Friday 4 December 2026, 04:30" in mine  # Paris, where Robin is now
     assert "(Paris)" in mine
     assert "09:00" in practice  # Kolkata: the specialist's account has no zone of its own
+
+
+# 2026-11-01: New York's clocks go back at 02:00 EDT, so 01:30 happens twice.
+FIRST_0130 = datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
+SECOND_0130 = datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+
+
+def test_the_two_repeated_slots_read_differently_in_the_slot_picker():
+    slots = [Slot(starts_at=moment, ends_at=moment) for moment in (FIRST_0130, SECOND_0130)]
+    html = render_to_string(
+        "bookings/_slot_grid.html",
+        {
+            "days": [(FIRST_0130.date(), [(slot, slot.starts_at.isoformat()) for slot in slots])],
+            "zone": "America/New_York",
+            "book_url": "/book/",
+        },
+    )
+
+    assert ">01:30 EDT</a>" in html
+    assert ">01:30 EST</a>" in html
+
+
+def test_a_consultation_in_the_repeated_hour_names_its_offset_in_the_email_and_the_ics(client):
+    specialist = SpecialistFactory(name="Ada Park", time_zone="America/New_York")
+    robin = UserFactory(first_name="Robin", time_zone="America/New_York")
+    with time_machine.travel(datetime(2026, 10, 20, tzinfo=UTC), tick=False):
+        Consultation.objects.create(
+            client=robin,
+            specialist=specialist,
+            starts_at=SECOND_0130,
+            ends_at=datetime(2026, 11, 1, 7, 0, tzinfo=UTC),
+            client_time_zone="America/New_York",
+        )
+        client.force_login(robin)
+        consultation = Consultation.objects.get()
+        page = client.get(consultation.get_absolute_url()).content.decode()
+        invite = client.get(f"/consultations/{consultation.pk}/invite.ics")
+
+    assert "Sunday 1 November 2026, 01:30 EST (New York time)" in page
+    event = next(iter(Calendar.from_ical(invite.content).walk("VEVENT")))
+    assert event.decoded("dtstart") == SECOND_0130  # in UTC: a TZID wall time would be 01:30 EDT
+    assert "01:30 EST" in str(event["description"])
