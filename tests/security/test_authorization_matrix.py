@@ -36,6 +36,8 @@ EXPECTED = {
     "home": everyone(PUBLIC),
     "crisis": everyone(PUBLIC),
     "accessibility": everyone(PUBLIC),
+    # Anyone picks the zone times are shown in; an empty POST is refused with a message.
+    "time_zone": everyone("200/400"),
     "healthz": everyone(PUBLIC),
     # Profile photos are public (tests/config/test_media.py serves one); a missing one: 404.
     "media": everyone("404/405"),
