@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from bookings import calendar
+from bookings import calendar, meeting
 from bookings.models import BookingSettings, Consultation, Notice, Reminder
 from directory import local_time
 
@@ -29,6 +29,12 @@ REMINDER_FIELDS = (
     "consultation__specialist__time_zone",
     "consultation__client__email",
     "consultation__client__time_zone",
+    "consultation__client__first_name",
+    "consultation__mode",
+    "consultation__phone",
+    "consultation__specialist__meeting_link",
+    "consultation__specialist__booking_settings__meeting_link",
+    "consultation__specialist__booking_settings__link_by_email",
 )
 
 
@@ -70,7 +76,9 @@ def _context(
         + reverse("bookings:cancel", kwargs={"pk": consultation.pk}),
         "reschedule_url": settings.SITE_URL
         + reverse("bookings:reschedule", kwargs={"pk": consultation.pk}),
-        "meeting_link": calendar.meeting_link(consultation, booking_settings),
+        "meeting_link": meeting.link(consultation, booking_settings),
+        "how": meeting.how(consultation, booking_settings, party=party),
+        "add_links": calendar.add_links(consultation, booking_settings, party=party),
         "client_name": consultation.client.display_name,
         "specialist_name": consultation.specialist.name,
     }
@@ -130,7 +138,7 @@ class _Merged:
     sends thousands a minute, so each batch renders each template once.
     """
 
-    FIELDS = ("specialist_name", "when", "page_url", "cancel_url", "feedback_url")
+    FIELDS = ("specialist_name", "when", "how", "page_url", "cancel_url", "feedback_url")
 
     def __init__(self, name: str) -> None:
         context: dict[str, object] = {field: f"{MARK}{field}{MARK}" for field in self.FIELDS}
@@ -151,6 +159,13 @@ def _url_maker(name: str) -> Callable[[int], str]:
     prefix, suffix = reverse(f"bookings:{name}", kwargs={"pk": PK_MARK}).split(str(PK_MARK))
     base = settings.SITE_URL + prefix
     return lambda pk: f"{base}{pk}{suffix}"
+
+
+def _how(consultation: Consultation) -> str:
+    booking_settings = getattr(consultation.specialist, "booking_settings", None)
+    line = meeting.how(consultation, booking_settings, party=Consultation.Party.CLIENT)
+    join = meeting.link(consultation, booking_settings)
+    return f"{line} {join}" if join else line
 
 
 def _zone(known: dict[str, ZoneInfo], key: str) -> ZoneInfo:
@@ -186,6 +201,7 @@ def reminders(*, reminders: Sequence[Reminder]) -> list[EmailMultiAlternatives]:
             values={
                 "specialist_name": consultation.specialist.name,
                 "when": local_time.both(consultation.starts_at, reader=reader, other=other),
+                "how": _how(consultation),
                 "page_url": page(consultation.pk),
                 "cancel_url": cancel(consultation.pk),
                 "feedback_url": feedback(consultation.pk),

@@ -1,7 +1,7 @@
 """Forms check shape and turn input into domain types; the rules live in bookings.booking."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -115,6 +115,16 @@ class BookingForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(
+        self, *args: Any, modes: list[tuple[str, str]], promise: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the ways the specialist can be met (bookings.meeting), the first the default.
+        mode = cast(forms.ChoiceField, self.fields["mode"])
+        mode.choices = modes
+        mode.initial = modes[0][0]
+        mode.help_text = promise
 
     def clean_tz(self) -> str:
         return self.cleaned_data["tz"] if zone_or_none(self.cleaned_data["tz"]) else ""
@@ -295,10 +305,25 @@ class BookingSettingsForm(forms.ModelForm):
         assume_scheme="https",
         help_text=_("Leave empty to use the meeting link on your profile."),
     )
+    link_by_email = forms.BooleanField(
+        label=_("I will send a link by e-mail before the call"),
+        required=False,
+        help_text=_(
+            "Without a meeting link or this promise, clients can book phone calls only. "
+            "Clients are told you will e-mail them."
+        ),
+    )
 
     class Meta:
         model = BookingSettings
-        fields = ["buffer_minutes", "notice_hours", "horizon_days", "daily_cap", "meeting_link"]
+        fields = [
+            "buffer_minutes",
+            "notice_hours",
+            "horizon_days",
+            "daily_cap",
+            "meeting_link",
+            "link_by_email",
+        ]
         widgets = {
             "buffer_minutes": forms.NumberInput(attrs={"min": 0, "max": 240, "step": 5}),
             "notice_hours": forms.NumberInput(attrs={"min": 0, "max": 336}),

@@ -120,6 +120,10 @@ class BookingSettings(models.Model):
         blank=True,
         help_text=_("Leave empty to use the meeting link on your profile."),
     )
+    # Without a link, a video consultation is offered only on this promise (bookings.meeting).
+    link_by_email = models.BooleanField(
+        _("I will send a link by e-mail before the call"), default=False
+    )
     feed_token = models.CharField(max_length=64, unique=True, default=new_feed_token)
 
     class Meta:

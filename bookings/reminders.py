@@ -142,7 +142,7 @@ def _still_due(ids: list[int], *, token: str, now: datetime) -> list[Reminder]:
     return list(
         Reminder.objects.filter(_sendable(), pk__in=ids, claim=token, sent_at=None, due_at__lte=now)
         .order_by("due_at", "pk")
-        .select_related("consultation__specialist", "consultation__client")
+        .select_related("consultation__specialist__booking_settings", "consultation__client")
         .only(*emails.REMINDER_FIELDS)
     )
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bookings import availability, booking, calendar, sections, time_off
+from bookings import availability, booking, calendar, meeting, sections, time_off
 from bookings.availability import Slot, zone_or_none
 from bookings.forms import (
     BaseWeeklyFormSet,
@@ -166,8 +166,11 @@ def book(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         client=request.user, specialist=specialist
     ):
         return redirect(specialist.get_absolute_url() + "#free-consultation")
+    booking_settings = getattr(specialist, "booking_settings", None)
+    modes = meeting.modes(specialist=specialist, booking_settings=booking_settings)
+    promise = meeting.promise(specialist=specialist, booking_settings=booking_settings)
     if request.method == "POST":
-        form = BookingForm(request.POST)
+        form = BookingForm(request.POST, modes=modes, promise=promise)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -188,7 +191,11 @@ def book(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 return redirect(consultation)
         status = 400
     else:
-        form = BookingForm(initial={"slot": request.GET.get("slot", ""), "tz": zone.key})
+        form = BookingForm(
+            initial={"slot": request.GET.get("slot", ""), "tz": zone.key},
+            modes=modes,
+            promise=promise,
+        )
         status = 200
     slot = parse_slot(str(form["slot"].value() or ""))
     if request.method == "GET" and slot is None:
@@ -263,7 +270,9 @@ def _detail_page(
         "party": party,
         "zone": _zone_for(request, consultation, party),
         "other_zone": _other_zone(consultation, party),
-        "meeting_link": calendar.meeting_link(consultation, booking_settings),
+        "meeting_link": meeting.link(consultation, booking_settings),
+        "how": meeting.how(consultation, booking_settings, party=party),
+        "add_links": calendar.add_links(consultation, booking_settings, party=party),
         "changeable": consultation.status == Consultation.Status.CONFIRMED
         and consultation.starts_at > now,
         "closable": party == Consultation.Party.SPECIALIST
@@ -569,6 +578,9 @@ def _availability_page(
         "settings_form": settings_form or BookingSettingsForm(instance=booking_settings),
         "exception_form": exception_form or ExceptionForm(),
         "periods": time_off.upcoming_periods(specialist=specialist, now=timezone.now()),
+        "offers_video": meeting.offers_video(
+            specialist=specialist, booking_settings=booking_settings
+        ),
     }
     return render(request, "bookings/availability.html", context, status=status)
 

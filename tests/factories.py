@@ -38,3 +38,5 @@ class SpecialistFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
     time_zone = "America/Toronto"
     offers_free_consultation = True
+    # A way to meet by video, so that video consultations can be booked (bookings.meeting).
+    meeting_link = factory.Sequence(lambda n: f"https://meet.example.com/room-{n}")

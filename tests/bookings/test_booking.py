@@ -240,7 +240,7 @@ def test_the_confirmation_reaches_both_with_a_neutral_invitation(specialist, cli
         assert "panic" not in message.subject
         invite = message.attachments[0]
         assert invite[0] == "consultation.ics"
-        assert "SUMMARY:Free consultation (First Step)" in invite[1]
+        assert "SUMMARY:Free consultation with " in invite[1]
         assert "panic" not in invite[1]
         assert "https://meet.example.com/room" in invite[1]
     assert "panic attacks at night" in to_specialist.body

@@ -27,7 +27,9 @@ def event_of(ics: bytes):
     return parsed, next(iter(parsed.walk("VEVENT")))
 
 
-def test_the_invitation_is_a_neutral_request_with_the_settings_meeting_link(consultation):
+def test_the_invitation_names_the_other_person_and_carries_the_settings_meeting_link(
+    consultation,
+):
     BookingSettings.objects.create(
         specialist=consultation.specialist, meeting_link="https://video.example.com/me"
     )
@@ -43,7 +45,10 @@ def test_the_invitation_is_a_neutral_request_with_the_settings_meeting_link(cons
     )
 
     assert parsed["METHOD"] == "REQUEST"
-    assert str(event["SUMMARY"]) == "Free consultation (First Step)"
+    assert str(event["SUMMARY"]) == f"Free consultation with {consultation.specialist.name}"
+    assert str(event["ORGANIZER"]) == "mailto:hello@firststep.example"
+    assert event["ORGANIZER"].params["CN"] == consultation.specialist.name
+    assert str(event["ATTENDEE"]) == f"mailto:{consultation.client.email}"
     assert event.decoded("DTSTART") == consultation.starts_at
     assert str(event["LOCATION"]) == "https://video.example.com/me"
     assert "grief" not in parsed.to_ical().decode()
