@@ -252,8 +252,14 @@ def world() -> World:
     return world
 
 
+# A desktop window and a phone's: layouts differ (the navigation wraps, the grids stack).
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("place", PLACES, ids=[place.name for place in PLACES])
-def test_page_has_no_serious_or_critical_accessibility_violation(page, world, place):
+def test_page_has_no_serious_or_critical_accessibility_violation(page, world, place, size):
+    page.set_viewport_size(SIZES[size])
     user = world.users[place.persona]
     if user is not None:
         log_in(page, email=user.email, password=PASSWORD)
@@ -265,4 +271,6 @@ def test_page_has_no_serious_or_critical_accessibility_violation(page, world, pl
     if place.then is not None:
         place.then(page)
     violations = axe_violations(page)
-    assert not violations, f"{place.name} ({page.url}):\n{describe_violations(violations)}"
+    assert not violations, (
+        f"{place.name} at {size} ({page.url}):\n{describe_violations(violations)}"
+    )
