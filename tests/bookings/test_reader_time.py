@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 TORONTO = ZoneInfo("America/Toronto")
 KOLKATA = ZoneInfo("Asia/Kolkata")
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
-SLOT_LINK = re.compile(r'<a class="slot"\s+href="(?P<href>[^"]+)">(?P<text>[^<]+)')
+SLOT_LINK = re.compile(r'<a class="slot"\s+href="(?P<href>[^"]+)"[^>]*>(?P<text>[^<]+)')
 
 
 @pytest.fixture
