@@ -10,7 +10,11 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from directory import sections
+        from matching import trust
+
         user_logged_in.connect(_move_shortlist, dispatch_uid="matching.move_shortlist")
+        sections.register(trust.profile_section)
 
 
 def _move_shortlist(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

@@ -5,9 +5,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from directory import cards, profiles
 from directory.models import Specialist
+from matching import trust
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ def labels() -> list[str]:
         _("Fee"),
         _("Insurance and payers"),
         _("Next free consultation"),
+        _("Replies"),
         _("Experience"),
         _("License"),
     ]
@@ -39,8 +42,9 @@ def rows(columns: list[Column]) -> list[tuple[str, list[str]]]:
 
 
 def column(specialist: Specialist, *, now: datetime, reader: ZoneInfo | None) -> Column:
-    """One specialist's column (one query: their lists); times in the reader's zone when
-    known, else the specialist's."""
+    """One specialist's column (two queries: their lists and their reply times); times in the
+    reader's zone when known, else the specialist's."""
+    hours = trust.median_reply_hours(trust.reply_delays(specialist=specialist, now=now))
     lists = profiles.lists_for(specialist_id=specialist.pk)
     sessions = cards.places(specialist)
     if specialist.offers_in_person and specialist.location:
@@ -56,6 +60,10 @@ def column(specialist: Specialist, *, now: datetime, reader: ZoneInfo | None) ->
         f"{cards.next_free(specialist, reader=reader)} ({(reader or specialist.time_zone)!s})"
         if upcoming and specialist.offers_free_consultation
         else _("None offered at the moment"),
+        ngettext("Usually within %(hours)s hour", "Usually within %(hours)s hours", hours)
+        % {"hours": hours}
+        if hours
+        else _("Not enough conversations yet"),
         _("%(years)s years") % {"years": specialist.years_experience}
         if specialist.years_experience
         else _("Not given"),

@@ -1,0 +1,90 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from bookings.models import Consultation
+from matching import trust
+from messaging.models import Message, Thread
+from tests.factories import SpecialistFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HOUR = timedelta(hours=1)
+
+
+# The pure median
+
+
+def test_no_reply_time_below_five_conversations():
+    assert trust.median_reply_hours([HOUR] * 4) is None
+
+
+def test_the_median_is_rounded_up_to_whole_hours():
+    delays = [HOUR / 2, HOUR, 2 * HOUR + timedelta(minutes=5), 5 * HOUR, 30 * HOUR]
+    assert trust.median_reply_hours(delays) == 3
+    assert trust.median_reply_hours([timedelta(minutes=3)] * 5) == 1
+
+
+def test_unanswered_conversations_count_as_the_slowest():
+    assert trust.median_reply_hours([HOUR, HOUR, None, None, None]) is None
+    assert trust.median_reply_hours([HOUR, HOUR, HOUR, None, None]) == 1
+
+
+# From the database
+
+
+def conversation(specialist, *, asked_ago, reply_after=None, now):
+    client = UserFactory()
+    thread = Thread.objects.create(client=client, specialist=specialist)
+    asked = Message.objects.create(thread=thread, sender=client, body="Hello")
+    Message.objects.filter(pk=asked.pk).update(created_at=now - asked_ago)
+    if reply_after is not None:
+        reply = Message.objects.create(thread=thread, sender=specialist.owner, body="Hi")
+        Message.objects.filter(pk=reply.pk).update(created_at=now - asked_ago + reply_after)
+    return thread
+
+
+def test_reply_delays_cover_the_last_ninety_days_of_conversations():
+    now = timezone.now()
+    specialist = SpecialistFactory()
+    conversation(specialist, asked_ago=timedelta(days=2), reply_after=3 * HOUR, now=now)
+    conversation(specialist, asked_ago=timedelta(days=1), now=now)
+    old = conversation(specialist, asked_ago=timedelta(days=200), reply_after=HOUR, now=now)
+    Thread.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=200))
+
+    delays = trust.reply_delays(specialist=specialist, now=now)
+
+    assert sorted(delays, key=lambda d: d or timedelta.max) == [3 * HOUR, None]
+
+
+def test_the_profile_shows_each_fact_with_how_we_know(client):
+    now = timezone.now()
+    specialist = SpecialistFactory(license_verified_at=now - timedelta(days=3))
+    for hours in (1, 2, 2, 3, 9):
+        conversation(specialist, asked_ago=timedelta(days=5), reply_after=hours * HOUR, now=now)
+    Consultation.objects.create(
+        specialist=specialist,
+        client=UserFactory(),
+        starts_at=now - timedelta(days=2),
+        ends_at=now - timedelta(days=2) + timedelta(minutes=30),
+        status=Consultation.Status.COMPLETED,
+    )
+
+    page = client.get(specialist.get_absolute_url()).content.decode()
+
+    assert "License verified on" in page
+    assert "Usually replies within 2 hours" in page
+    assert "1 free consultation held here" in page
+    assert "Profile last updated on" in page
+    assert page.count("How we know") == 4
+
+
+def test_a_new_profile_shows_no_reply_time_or_verification(client):
+    specialist = SpecialistFactory()
+
+    page = client.get(specialist.get_absolute_url()).content.decode()
+
+    assert "Usually replies" not in page
+    assert "License verified on" not in page
+    assert "0 free consultations held here" in page
