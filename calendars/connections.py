@@ -147,3 +147,12 @@ def remove_connection(*, connection: CalendarConnection, now: datetime) -> None:
     CalendarConnection.objects.select_for_update().filter(pk=connection.pk).exists()
     busy.forget_source(specialist=connection.specialist, source=connection.source, now=now)
     connection.delete()
+
+
+def forget_specialist(*, specialist: Specialist, now: datetime) -> None:
+    """Every connection of a specialist whose account is erased, with the busy times and
+    sealed credentials they brought. The caller holds the specialist's lock."""
+    found = CalendarConnection.objects.filter(specialist=specialist)
+    for connection in found:
+        busy.forget_source(specialist=specialist, source=connection.source, now=now)
+    found.delete()

@@ -28,6 +28,7 @@ from bookings.models import (
     Reminder,
     WeeklyHours,
 )
+from calendars import connections as calendar_connections
 from content import articles
 from content.models import (
     Answer,
@@ -116,6 +117,7 @@ def erase_account(*, user: User, now: datetime) -> None:
     if specialist is not None:
         _withdraw_content(specialist)
         _erase_profile(specialist)
+        calendar_connections.forget_specialist(specialist=specialist, now=now)
     _close_account(person)
     transaction.on_commit(partial(logger.info, "account erased", extra={"user_id": person.pk}))
 

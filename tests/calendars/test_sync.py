@@ -9,6 +9,7 @@ from bookings import availability
 from bookings.models import BookingSettings, BusyTime
 from calendars import connections, sync
 from calendars.models import CalendarConnection
+from privacy.erasure import erase_account
 from tests.bookings.conftest import open_hours
 from tests.calendars.servers import Route
 from tests.factories import SpecialistFactory
@@ -237,3 +238,13 @@ def test_a_client_no_longer_sees_the_slots_the_calendar_blocks(subscribed, ics_s
 
     after = {slot.starts_at for slot in availability.slots_for(**window)}
     assert before - after == blocked
+
+
+def test_erasing_the_specialists_account_deletes_their_connections_and_busy_times(subscribed):
+    sync.sync_connection(connection_id=subscribed.pk, now=timezone.now())
+    assert BusyTime.objects.count() == 2
+
+    erase_account(user=subscribed.specialist.owner, now=timezone.now())
+
+    assert CalendarConnection.objects.count() == 0
+    assert BusyTime.objects.count() == 0
