@@ -81,7 +81,7 @@ def test_a_specialists_calendars_block_slots_and_receive_the_booking(page, brows
     page.get_by_label("User name").fill("mira")
     page.get_by_label("App password").fill("wrong")
     page.get_by_role("button", name="Connect account").click()
-    expect(page.get_by_text("Wrong user name or password.")).to_be_visible()
+    expect(page.get_by_role("alert").get_by_text("Wrong user name or password.")).to_be_visible()
     page.get_by_label("App password").fill("app-password")
     page.get_by_role("button", name="Connect account").click()
     expect(page.get_by_text("Account connected.")).to_be_visible()
