@@ -124,21 +124,12 @@ def topics(
     return found
 
 
-def approaches(*, title: str, summary: str, body: str) -> list[str]:
-    """Approaches the text names (a small bonus for profiles that practise them)."""
-    counts, _terms = _weights(list(taxonomy.words(f"{title}\n{summary}\n{body}")), "approach")
-    return sorted(slug for slug, weight in counts.items() if weight >= 1)
-
-
 def article_evidence(
     *, title: str, summary: str, body: str, chosen: Iterable[str] = ()
 ) -> dict[str, object]:
-    """What is stored on an article: its evidenced topics and the approaches it names."""
+    """What is stored on an article: its evidenced topics, with strength and words."""
     found = topics(title=title, summary=summary, body=body, chosen=chosen)
-    return {
-        "topics": {slug: [e.strength, list(e.words)] for slug, e in sorted(found.items())},
-        "approaches": approaches(title=title, summary=summary, body=body),
-    }
+    return {"topics": {slug: [e.strength, list(e.words)] for slug, e in sorted(found.items())}}
 
 
 def suggest_topics(*, title: str, summary: str = "", body: str, limit: int = 3) -> list[str]:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from content import tasks
 from content.models import Article, ArticleLink, HiddenArticleLink, ProfileLinkState
 from content.ranking import ArticleIndex, Candidate, Match, Profile
-from directory.models import Approach, Specialist, Specialty
+from directory.models import Specialist, Specialty
 
 BATCH_SIZE = 2000
 
@@ -39,22 +39,13 @@ def chunks(items: Sequence[int], size: int = BATCH_SIZE) -> Iterator[Sequence[in
 def profiles(specialist_ids: Sequence[int]) -> dict[int, Profile]:
     """The listed ones among these profiles, three queries for the whole batch."""
     specialty_slugs = dict(Specialty.objects.values_list("pk", "slug"))
-    approach_slugs = dict(Approach.objects.values_list("pk", "slug"))
     specialties: dict[int, set[str]] = {}
     for sid, tid in Specialist.specialties.through.objects.filter(
         specialist_id__in=specialist_ids
     ).values_list("specialist_id", "specialty_id"):
         specialties.setdefault(sid, set()).add(specialty_slugs[tid])
-    approaches: dict[int, set[str]] = {}
-    for sid, tid in Specialist.approaches.through.objects.filter(
-        specialist_id__in=specialist_ids
-    ).values_list("specialist_id", "approach_id"):
-        approaches.setdefault(sid, set()).add(approach_slugs[tid])
     listed = Specialist.objects.listed().filter(pk__in=specialist_ids).values_list("pk", flat=True)
-    return {
-        pk: Profile(frozenset(specialties.get(pk, ())), frozenset(approaches.get(pk, ())))
-        for pk in listed
-    }
+    return {pk: Profile(frozenset(specialties.get(pk, ()))) for pk in listed}
 
 
 def hidden_for(specialist_ids: Sequence[int]) -> dict[int, set[int]]:

@@ -12,7 +12,7 @@ from django.db import transaction
 from content import linking
 from content.models import ArticleLink, HiddenArticleLink
 from content.ranking import LINKS_PER_PROFILE, Match, Profile, match
-from directory.models import Approach, Specialist, Specialty
+from directory.models import Specialist, Specialty
 
 READ_CHUNK = 5000
 
@@ -20,27 +20,18 @@ READ_CHUNK = 5000
 def _matches(article_id: int, index: linking.ArticleIndex) -> dict[int, Match]:
     """Every listed profile that shares an evidenced specialty with the article, scored.
 
-    Only the rows of the article's own specialties and approaches are read: a profile's
-    other specialties cannot change its score for this article.
+    Only the rows of the article's own specialties are read: a profile's other specialties
+    cannot change its score for this article.
     """
     article = index.articles[article_id]
     specialty_slugs = dict(
         Specialty.objects.filter(slug__in=list(article.topics)).values_list("pk", "slug")
-    )
-    approach_slugs = dict(
-        Approach.objects.filter(slug__in=list(article.approaches)).values_list("pk", "slug")
     )
     shared: dict[int, set[str]] = {}
     for sid, tid in Specialist.specialties.through.objects.filter(
         specialty_id__in=list(specialty_slugs)
     ).values_list("specialist_id", "specialty_id"):
         shared.setdefault(sid, set()).add(specialty_slugs[tid])
-    practised: dict[int, set[str]] = {}
-    if approach_slugs:
-        for sid, tid in Specialist.approaches.through.objects.filter(
-            approach_id__in=list(approach_slugs)
-        ).values_list("specialist_id", "approach_id"):
-            practised.setdefault(sid, set()).add(approach_slugs[tid])
     shared.pop(article.author_id or 0, None)
     for sid in HiddenArticleLink.objects.filter(article_id=article_id).values_list(
         "specialist_id", flat=True
@@ -51,8 +42,7 @@ def _matches(article_id: int, index: linking.ArticleIndex) -> dict[int, Match]:
         listed.update(Specialist.objects.listed().filter(pk__in=chunk).values_list("pk", flat=True))
     found: dict[int, Match] = {}
     for sid in listed:
-        profile = Profile(frozenset(shared[sid]), frozenset(practised.get(sid, ())))
-        if (result := match(article, profile)) is not None:
+        if (result := match(article, Profile(frozenset(shared[sid])))) is not None:
             found[sid] = result
     return found
 
