@@ -109,6 +109,17 @@ REFUSALS = [
     ),
     Refusal("time-off", "specialist_1", lambda w: "/practice/availability/", "Add"),
     Refusal("article-new", "specialist_1", lambda w: "/articles/new/", "Save"),
+    Refusal("calendar-feed", "specialist_1", lambda w: "/practice/calendars/", "Add calendar"),
+    Refusal(
+        "calendar-account", "specialist_1", lambda w: "/practice/calendars/", "Connect account"
+    ),
+    Refusal(
+        "widget-sites",
+        "specialist_1",
+        lambda w: "/practice/widget/",
+        "^Save$",
+        _fill("Websites allowed", "ftp://example.org"),
+    ),
     Refusal("answer-edit", "specialist_1", lambda w: f"/answers/{w.answer.pk}/edit/", "Save"),
     Refusal(
         "answer-a-question",
