@@ -54,7 +54,11 @@ def test_a_replaced_photo_is_deleted_once_the_save_commits(
     assert not first & _on_disk(settings)
 
 
-def test_a_save_that_rolls_back_keeps_the_old_photo(taxonomy, settings):
+def test_a_save_that_rolls_back_keeps_the_old_photo(
+    taxonomy, settings, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
     from directory import photos
     from tests.directory.test_profiles import profile_data
 
@@ -63,15 +67,23 @@ def test_a_save_that_rolls_back_keeps_the_old_photo(taxonomy, settings):
     specialist = profiles.create_profile(
         owner=UserFactory(), data=profile_data(taxonomy), photo=photo
     )
-    kept = _on_disk(settings)
+    kept = {specialist.photo.name, specialist.photo_thumbnail.name}
     upload = jpeg_upload()
 
-    # Outside the test's transaction the callbacks would run; here they are discarded with it.
-    profiles.update_profile(
-        specialist=specialist, data={}, photo=photos.process(upload=upload, size=upload.size)
-    )
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        profiles.update_profile(
+            specialist=specialist, data={}, photo=photos.process(upload=upload, size=upload.size)
+        )
+        raise RuntimeError("the save fails after the new photo was written")
 
+    assert callbacks == []
     assert kept <= _on_disk(settings)
+    specialist.refresh_from_db()
+    assert {specialist.photo.name, specialist.photo_thumbnail.name} == kept
 
 
 def test_erasure_leaves_no_file_of_the_account(
