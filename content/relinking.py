@@ -10,20 +10,19 @@ can take the place.
 from django.db import transaction
 
 from content import linking
-from content.models import ArticleLink, HiddenArticleLink
-from content.ranking import LINKS_PER_PROFILE, Match, Profile, match
+from content.models import Article, ArticleLink, HiddenArticleLink
+from content.ranking import LINKS_PER_PROFILE, Candidate, Match, Profile, match
 from directory.models import Specialist, Specialty
 
 READ_CHUNK = 5000
 
 
-def _matches(article_id: int, index: linking.ArticleIndex) -> dict[int, Match]:
+def _matches(article: Candidate) -> dict[int, Match]:
     """Every listed profile that shares an evidenced specialty with the article, scored.
 
     Only the rows of the article's own specialties are read: a profile's other specialties
     cannot change its score for this article.
     """
-    article = index.articles[article_id]
     specialty_slugs = dict(
         Specialty.objects.filter(slug__in=list(article.topics)).values_list("pk", "slug")
     )
@@ -33,7 +32,7 @@ def _matches(article_id: int, index: linking.ArticleIndex) -> dict[int, Match]:
     ).values_list("specialist_id", "specialty_id"):
         shared.setdefault(sid, set()).add(specialty_slugs[tid])
     shared.pop(article.author_id or 0, None)
-    for sid in HiddenArticleLink.objects.filter(article_id=article_id).values_list(
+    for sid in HiddenArticleLink.objects.filter(article_id=article.pk).values_list(
         "specialist_id", flat=True
     ):
         shared.pop(sid, None)
@@ -49,20 +48,29 @@ def _matches(article_id: int, index: linking.ArticleIndex) -> dict[int, Match]:
 
 def update_for_article(*, article_id: int) -> int:
     """Bring every affected profile up to date after one article was published, changed or
-    removed. Returns the number of profiles whose links changed."""
-    index = linking.build_index()
+    removed. Returns the number of profiles whose links changed.
+
+    Only this article is read; the whole index is built only to refill profiles.
+    """
+    row = (
+        Article.objects.published()
+        .filter(pk=article_id)
+        .values_list("pk", "author_id", "evidence")
+        .first()
+    )
     linked = {
         sid: (score, topics, words)
         for sid, score, topics, words in ArticleLink.objects.filter(
             article_id=article_id
         ).values_list("specialist_id", "score", "topics", "words")
     }
-    if article_id not in index:
+    if row is None:
         ArticleLink.objects.filter(article_id=article_id).delete()
-        linking.recompute_profiles(specialist_ids=sorted(linked), index=index)
+        linking.recompute_profiles(specialist_ids=sorted(linked))
         return len(linked)
 
-    found = _matches(article_id, index)
+    pk, author_id, evidence = row
+    found = _matches(Candidate.from_evidence(pk=pk, author_id=author_id, evidence=evidence or {}))
     # A profile whose link to the article changed or went away: recomputed in full.
     refill = sorted(
         sid
@@ -97,5 +105,5 @@ def update_for_article(*, article_id: int) -> int:
             ArticleLink.objects.filter(pk__in=chunk).delete()
         ArticleLink.objects.bulk_create(new_links, batch_size=1000)
     if refill:
-        linking.recompute_profiles(specialist_ids=refill, index=index)
+        linking.recompute_profiles(specialist_ids=refill)
     return len(new_links) + len(refill)
