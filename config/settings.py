@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "config.middleware.InvalidFormStatusMiddleware",
     "config.middleware.PrivatePagesNoStoreMiddleware",
+    "insights.middleware.CountingMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -190,6 +191,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE["insights-flush-counts"] = {
+    "task": "insights.flush_counts",
+    "schedule": 300.0,  # profile views and search appearances, from Redis into daily rows
+}
 CELERY_BEAT_SCHEDULE["bookings-send-notices"] = {
     "task": "bookings.send_notices",
     "schedule": 5.0,  # booked, cancelled and moved e-mails wait in the database (an outbox)

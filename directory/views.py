@@ -12,7 +12,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from directory import filters, local_time, profiles, promotions, search, sections, sharing
+from directory import (
+    filters,
+    local_time,
+    profiles,
+    promotions,
+    reach,
+    search,
+    sections,
+    sharing,
+)
 from directory.access import CREATE_PROFILE, AuthenticatedHttpRequest, login_prompt_required
 from directory.forms import ProfileForm, TimeZoneForm
 from directory.models import Specialist
@@ -96,6 +105,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     options = search.load_options()
     results = search.find(parsed, options=options, now=timezone.now())
     page = results.page
+    reach.shown_in_search(
+        request,
+        listed=[card.pk for card in page.object_list],
+        featured=[card.pk for card in results.featured],
+    )
     context = {
         "results": results,
         "search": parsed,
@@ -176,7 +190,8 @@ def _profile_context(request: HttpRequest, specialist: Specialist) -> dict[str, 
         "page_url": url,
         "photo_url": photo_url,
         "share_title": title,
-        "share_links": sharing.share_links(url=url, title=title),
+        # Our own parameter, so insights can tell visits from shared links apart.
+        "share_links": sharing.share_links(url=url + "?src=share", title=title),
         "json_ld": sharing.json_ld(
             specialist=specialist,
             url=url,

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class InsightsConfig(AppConfig):
     name = "insights"
     verbose_name = "Reach and insights"
+
+    def ready(self) -> None:
+        from directory import reach
+        from insights import counting
+
+        reach.register(counting.count_search)

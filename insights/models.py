@@ -21,3 +21,31 @@ class WidgetSettings(models.Model):
     @property
     def sites(self) -> list[str]:
         return self.allowed_sites.split()
+
+
+class DailyCount(models.Model):
+    """How often something happened to a specialist's listing on one (UTC) day, from one
+    source. Only totals: nothing here says who looked."""
+
+    class Metric(models.TextChoices):
+        SEARCH_IMPRESSION = "search", "Shown in search results"
+        PROFILE_VIEW = "view", "Profile views"
+        BOOK_CLICK = "book", "Clicks on book"
+
+    specialist = models.ForeignKey(
+        Specialist, on_delete=models.CASCADE, related_name="daily_counts"
+    )
+    day = models.DateField()
+    metric = models.CharField(max_length=10, choices=Metric.choices)
+    source = models.CharField(max_length=10, blank=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["specialist", "day", "metric", "source"], name="daily_count_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.metric} {self.source}: {self.count}"

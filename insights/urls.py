@@ -7,4 +7,6 @@ urlpatterns = [
     path("widget/embed.js", views.embed_script, name="embed"),
     path("widget/<slug:slug>/", views.widget_page, name="widget"),
     path("practice/widget/", views.widget_settings, name="widget_settings"),
+    path("practice/insights/", views.insights_page, name="insights"),
+    path("practice/insights/first-step-insights.csv", views.insights_csv, name="insights_csv"),
 ]

@@ -1,5 +1,6 @@
 """The booking widget (framed on specialists' websites) and the specialist's pages about it."""
 
+import csv
 from zoneinfo import ZoneInfo
 
 from csp.decorators import csp_replace
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from bookings import availability
 from directory.access import CREATE_PROFILE, AuthenticatedHttpRequest, login_prompt_required
 from directory.models import Specialist
-from insights import widget
+from insights import reports, widget
 from insights.forms import AllowedSitesForm
 
 
@@ -110,3 +112,53 @@ def widget_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _report_context(specialist: Specialist) -> dict[str, object]:
+    report = reports.weekly(specialist=specialist, now=timezone.now())
+    charts = [
+        {
+            "key": key,
+            "label": label,
+            "total": sum(week.figures[key] for week in report.weeks),
+            "bars": reports.bars(
+                [(date_format(week.starts, "j M"), week.figures[key]) for week in report.weeks]
+            ),
+        }
+        for key, label in reports.FIGURES
+    ]
+    return {
+        "specialist": specialist,
+        "report": report,
+        "charts": charts,
+        "source_bars": reports.bars(report.sources, step=reports.SOURCE_STEP),
+        "chart_height": reports.CHART_HEIGHT,
+        "chart_width": reports.WEEKS * reports.BAR_STEP,
+        "source_width": len(report.sources) * reports.SOURCE_STEP,
+    }
+
+
+@never_cache
+@login_prompt_required(CREATE_PROFILE)
+@require_safe
+def insights_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    specialist = _own_specialist(request)
+    return render(request, "insights/insights.html", _report_context(specialist))
+
+
+@never_cache
+@login_prompt_required(CREATE_PROFILE)
+@require_safe
+def insights_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The same figures as the page, one row per week."""
+    specialist = _own_specialist(request)
+    report = reports.weekly(specialist=specialist, now=timezone.now())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="first-step-insights.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Week starting"), *(str(label) for _key, label in reports.FIGURES)])
+    for week in report.weeks:
+        writer.writerow(
+            [week.starts.isoformat(), *(week.figures[key] for key, _l in reports.FIGURES)]
+        )
+    return response

@@ -68,7 +68,7 @@ def test_an_article_page_shows_author_box_reading_time_share_links_and_reference
     assert "facebook.com/sharer" in page
     assert "https://example.org/source" in page
     assert "Book a free consultation with Ada Author" in page
-    assert f"{author.get_absolute_url()}#free-consultation" in page
+    assert f"{author.get_absolute_url()}?src=article#free-consultation" in page
 
 
 def test_someone_elses_draft_is_a_404_and_the_author_sees_it(client):

@@ -91,6 +91,9 @@ EXPECTED = {
     "insights:widget": everyone(PUBLIC),
     "insights:embed": everyone(PUBLIC),
     "insights:widget_settings": row(LOGIN, "404/404", "200/302", "404/404", "404/404", "200/302"),
+    # A specialist's own figures: nobody else's, not even staff's.
+    "insights:insights": row(LOGIN, "404/405", "200/405", "404/405", "404/405", "200/405"),
+    "insights:insights_csv": row(LOGIN, "404/405", "200/405", "404/405", "404/405", "200/405"),
     "messaging:inbox": row(LOGIN, *["200/405"] * 5),
     "messaging:new": row(LOGIN, *["200/400"] * 5),
     # The thread is client A's and specialist 1's; staff only see reported threads.
