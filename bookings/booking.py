@@ -62,32 +62,32 @@ class _Facts:
 
 
 # Written out because it runs on every booking, and the ORM takes longer to build it than
-# the database takes to answer. "cancelled", "confirmed" and "client" are Status and Party
-# values. It runs after the locks are held, so every count is the committed one.
+# the database takes to answer. It runs after the locks are held, so every count is the
+# committed one.
 _FACTS_SQL = f"""
 SELECT
     EXISTS (SELECT 1 FROM {EmailAddress._meta.db_table} e
             WHERE e.user_id = %(client)s AND e.verified AND UPPER(e.email) = UPPER(%(email)s)),
     EXISTS (SELECT 1 FROM {Consultation._meta.db_table} c
             WHERE c.client_id = %(client)s AND c.specialist_id = %(specialist)s
-              AND c.status <> 'cancelled' AND c.id <> %(moving)s),
+              AND c.status <> %(cancelled)s AND c.id <> %(moving)s),
     (SELECT COUNT(*) FROM {Consultation._meta.db_table} c
-            WHERE c.client_id = %(client)s AND c.status = 'confirmed' AND c.ends_at > %(now)s
+            WHERE c.client_id = %(client)s AND c.status = %(confirmed)s AND c.ends_at > %(now)s
               AND c.id <> %(moving)s),
     (SELECT c.cancelled_at FROM {Consultation._meta.db_table} c
             WHERE c.client_id = %(client)s AND c.specialist_id = %(specialist)s
-              AND c.status = 'cancelled' AND c.cancelled_by = 'client'
+              AND c.status = %(cancelled)s AND c.cancelled_by = %(by_client)s
               AND c.cancelled_at > %(cancel_since)s
             ORDER BY c.cancelled_at DESC LIMIT 1 OFFSET {CANCELLATIONS_ALLOWED - 1}),
     EXISTS (SELECT 1 FROM {Consultation._meta.db_table} c
-            WHERE c.specialist_id = %(specialist)s AND c.status <> 'cancelled'
+            WHERE c.specialist_id = %(specialist)s AND c.status <> %(cancelled)s
               AND c.id <> %(moving)s
               AND c.starts_at < %(clash_until)s AND c.ends_at > %(clash_from)s)
     OR EXISTS (SELECT 1 FROM {BusyTime._meta.db_table} b
             WHERE b.specialist_id = %(specialist)s
               AND b.starts_at < %(clash_until)s AND b.ends_at > %(clash_from)s),
     (SELECT COUNT(*) FROM {Consultation._meta.db_table} c
-            WHERE c.specialist_id = %(specialist)s AND c.status <> 'cancelled'
+            WHERE c.specialist_id = %(specialist)s AND c.status <> %(cancelled)s
               AND c.id <> %(moving)s
               AND c.starts_at >= %(day_from)s AND c.starts_at < %(day_until)s)
 """  # noqa: S608 (table names and a constant only; every value is a parameter)
@@ -111,6 +111,9 @@ def _facts(
             {
                 "client": client.pk,
                 "email": client.email,
+                "cancelled": Consultation.Status.CANCELLED.value,
+                "confirmed": Consultation.Status.CONFIRMED.value,
+                "by_client": Consultation.Party.CLIENT.value,
                 "specialist": specialist.pk,
                 "moving": moving.pk if moving else 0,
                 "now": moment(now),
