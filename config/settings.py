@@ -268,6 +268,7 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_SIGNUP_FORM_CLASS = "directory.forms.SignupRoleForm"
+ACCOUNT_USER_DISPLAY = "directory.accounts.user_display"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Failed log-ins: per IP and per (e-mail, IP) here, and a slower per-e-mail limit that
 # leaves the owner a way in by a code sent to their e-mail (directory/accounts.py).

@@ -59,6 +59,11 @@ def _email_key(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
 
 
+def user_display(user: User) -> str:
+    """How allauth's pages and e-mails name a person (ACCOUNT_USER_DISPLAY)."""
+    return user.display_name
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         context = {

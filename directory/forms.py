@@ -19,9 +19,40 @@ class SignupRoleForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    first_name = forms.CharField(
+        label=_("Your first name"),
+        max_length=60,
+        help_text=_("What specialists and our e-mails will call you."),
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    pronouns = forms.CharField(
+        label=_("Your pronouns (optional)"),
+        max_length=40,
+        required=False,
+        help_text=_("For example: she/her, he/him, they/them."),
+    )
+
+    field_order = ["first_name", "pronouns", "role"]
+
     def signup(self, request: HttpRequest, user: User) -> None:
         user.role = self.cleaned_data["role"]
-        user.save(update_fields=["role"])
+        user.first_name = self.cleaned_data["first_name"].strip()
+        user.pronouns = self.cleaned_data["pronouns"].strip()
+        user.save(update_fields=["role", "first_name", "pronouns"])
+
+
+class NameForm(forms.ModelForm):
+    """The name and pronouns on the account page."""
+
+    first_name = forms.CharField(
+        label=_("Your first name"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ["first_name", "pronouns"]
 
 
 class TimeZoneForm(forms.Form):

@@ -47,6 +47,12 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CLIENT)
     # Empty until the browser tells us (or the person picks one): see directory.local_time.
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    pronouns = models.CharField(
+        _("pronouns (optional)"),
+        max_length=40,
+        blank=True,
+        help_text=_("For example: she/her, he/him, they/them."),
+    )
 
     USERNAME_FIELD = "email"  # type: ignore[misc]
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -63,7 +69,13 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.first_name or str(_("Member"))
+        """What other people and our e-mails call this person: the first name they gave, or
+        (for accounts made before names were asked) the start of their e-mail address."""
+        return self.first_name or self.email.split("@", 1)[0]
+
+    @property
+    def name_with_pronouns(self) -> str:
+        return f"{self.display_name} ({self.pronouns})" if self.pronouns else self.display_name
 
     @property
     def is_specialist(self) -> bool:

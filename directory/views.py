@@ -23,7 +23,7 @@ from directory import (
     sharing,
 )
 from directory.access import CREATE_PROFILE, AuthenticatedHttpRequest, login_prompt_required
-from directory.forms import ProfileForm, TimeZoneForm
+from directory.forms import NameForm, ProfileForm, TimeZoneForm
 from directory.models import Specialist
 
 
@@ -56,9 +56,20 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_safe
-def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "account/overview.html")
+@require_http_methods(["GET", "HEAD", "POST"])
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The account page; its one form is the name and pronouns."""
+    if request.method == "POST":
+        form = NameForm(request.POST, instance=request.user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Saved. This is the name we will use."))
+            return redirect("account")
+        status = 400
+    else:
+        form = NameForm(instance=request.user)
+        status = 200
+    return render(request, "account/overview.html", {"form": form}, status=status)
 
 
 @never_cache

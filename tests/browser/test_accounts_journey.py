@@ -15,6 +15,8 @@ PASSWORD = "a-calm-long-passphrase-2026"
 def test_a_newcomer_signs_up_verifies_their_email_and_logs_in(page):
     page.goto("/")
     page.get_by_role("link", name="Sign up").first.click()
+    page.get_by_label("Your first name").fill("Noor")
+    page.get_by_label("Your pronouns (optional)").fill("she/her")
     page.get_by_label("Email").fill("newcomer@example.com")
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)

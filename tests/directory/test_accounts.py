@@ -15,7 +15,14 @@ pytestmark = pytest.mark.django_db
 def sign_up(client, *, email="new@example.com", role="client", **extra):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "password1": PASSWORD, "password2": PASSWORD, "role": role, **extra},
+        {
+            "email": email,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "role": role,
+            "first_name": "Robin",
+            **extra,
+        },
     )
 
 

@@ -40,7 +40,7 @@ def test_sign_up_verification_links_use_the_site_address(forged_host):
     forged_host.post(
         reverse("account_signup"),
         {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD,
-         "role": "client"},
+         "role": "client", "first_name": "Robin"},
     )  # fmt: skip
 
     _assert_only_site_links()

@@ -52,7 +52,7 @@ def test_a_whole_journey_leaves_no_secret_and_no_control_character_in_the_logs(t
         signed_up = person.post(
             "/accounts/signup/",
             {"email": "journey@example.com", "password1": PASSWORD, "password2": PASSWORD,
-             "role": "client"},
+             "role": "client", "first_name": "Robin"},
         )  # fmt: skip
         assert signed_up.status == 302
         confirm = _path_of(site.links_in_last_mail(), "/confirm-email/")
