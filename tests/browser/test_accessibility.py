@@ -125,6 +125,8 @@ PLACES = [
         lambda w: "/specialists/?" + urlencode({"q": "nothing-matches-this", "format": "online"}),
     ),
     Place("profile", "anonymous", lambda w: w.specialist_1.get_absolute_url()),
+    Place("help-me-choose", "anonymous", lambda w: "/help-me-choose/"),
+    Place("shortlist-empty", "anonymous", lambda w: "/shortlist/"),
     Place("pick-a-time", "anonymous", lambda w: f"/specialists/{w.specialist_1.slug}/book/"),
     Place(
         "book-asks-to-log-in",

@@ -160,3 +160,50 @@ def test_the_shortlist_is_in_the_data_export_and_goes_with_the_account():
 
     assert [entry["specialist"] for entry in exported["shortlist"]] == ["Saved One"]
     assert not ShortlistEntry.objects.exists()
+
+
+# Races
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_saves_never_pass_the_limit_on_postgresql(monkeypatch):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            f"needs PostgreSQL's row locks under threads (this run uses {connection.vendor})"
+        )
+    monkeypatch.setattr(shortlist, "MAX_ENTRIES", 3)
+    user = UserFactory()
+    shortlist.add(user=user, session=SessionStore(), specialist=SpecialistFactory())
+    shortlist.add(user=user, session=SessionStore(), specialist=SpecialistFactory())
+    candidates = [SpecialistFactory() for _ in range(10)]
+    barrier = threading.Barrier(len(candidates))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def attempt(specialist) -> None:
+        barrier.wait()
+        try:
+            shortlist.add(user=user, session=SessionStore(), specialist=specialist)
+            outcome = "saved"
+        except shortlist.ShortlistError:
+            outcome = "full"
+        except Exception as error:
+            outcome = f"error: {type(error).__name__}: {error}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=attempt, args=(s,)) for s in candidates]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["full"] * 9 + ["saved"]
+    assert ShortlistEntry.objects.filter(user=user).count() == 3
