@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from caldav.calendarobjectresource import Event
@@ -47,7 +48,8 @@ def plain_errors() -> Iterator[None]:
         raise CalDAVError(_("Wrong user name or password.")) from None
     except dav_error.NotFoundError:
         raise CalDAVError(_("The CalDAV address returned 404.")) from None
-    except dav_error.DAVError:
+    except (dav_error.DAVError, ValueError):
+        # ValueError: the library refuses an answer it cannot make sense of (a foreign href).
         raise CalDAVError(_("The CalDAV server gave an answer we could not use.")) from None
     except TimeoutError:
         raise CalDAVError(_("The CalDAV server did not answer within 10 seconds.")) from None
@@ -80,11 +82,23 @@ def client_for(connection: CalendarConnection) -> DAVClient:
     )
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+
+
 def list_calendars(*, client: DAVClient) -> list[FoundCalendar]:
-    """The event calendars of the account, at most MAX_CALENDARS; raises CalDAVError."""
+    """The event calendars of the account, at most MAX_CALENDARS; raises CalDAVError.
+
+    Only calendars on the server's own origin: the server names their addresses, and
+    we must not be sent with the password to another host (a private one, say).
+    """
+    origin = _origin(str(client.url))
     with plain_errors():
         found = []
         for calendar in client.principal().calendars()[:MAX_CALENDARS]:
+            if _origin(str(calendar.url)) != origin:
+                continue
             name = calendar.get_display_name() or str(calendar.url).rstrip("/").rsplit("/", 1)[-1]
             found.append(FoundCalendar(url=str(calendar.url), name=str(name)[:200]))
         return found

@@ -1,9 +1,11 @@
 """CalDAV against a real Radicale server started for each test."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import icalendar
 import pytest
+from caldav.collection import Principal
 from django.db import IntegrityError
 from django.utils import timezone
 
@@ -265,3 +267,20 @@ def test_a_calendar_no_longer_chosen_stops_blocking_at_the_next_sync(specialist,
     sync.sync_connection(connection_id=connection.pk, now=timezone.now())
 
     assert list(BusyTime.objects.values_list("starts_at", flat=True)) == [in_two_days(15)]
+
+
+def test_calendars_the_server_places_on_another_host_are_left_out(
+    specialist, radicale, monkeypatch
+):
+    real_calendars = Principal.calendars
+
+    def with_a_foreign_one(self):
+        found = real_calendars(self)
+        foreign = SimpleNamespace(url="http://169.254.169.254/x/", get_display_name=lambda: "X")
+        return [*found, foreign]
+
+    monkeypatch.setattr(Principal, "calendars", with_a_foreign_one)
+
+    connection = connect(specialist, radicale)
+
+    assert sorted(connection.calendars.values_list("name", flat=True)) == ["Family", "Work"]
