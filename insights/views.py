@@ -116,25 +116,27 @@ def widget_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _report_context(specialist: Specialist) -> dict[str, object]:
     report = reports.weekly(specialist=specialist, now=timezone.now())
-    charts = [
-        {
-            "key": key,
-            "label": label,
-            "total": sum(week.figures[key] for week in report.weeks),
-            "bars": reports.bars(
-                [(date_format(week.starts, "j M"), week.figures[key]) for week in report.weeks]
-            ),
-        }
-        for key, label in reports.FIGURES
-    ]
+    width = reports.WEEKS * reports.BAR_STEP
+    charts = []
+    for key, label in reports.FIGURES:
+        bars = reports.bars(
+            [(date_format(week.starts, "j M"), week.figures[key]) for week in report.weeks]
+        )
+        charts.append(
+            {
+                "key": key,
+                "label": label,
+                "total": sum(bar.value for bar in bars),
+                "bars": bars,
+                "svg": reports.svg(bars, width=width),
+            }
+        )
+    source_bars = reports.bars(report.sources, step=reports.SOURCE_STEP)
     return {
         "specialist": specialist,
-        "report": report,
         "charts": charts,
-        "source_bars": reports.bars(report.sources, step=reports.SOURCE_STEP),
-        "chart_height": reports.CHART_HEIGHT,
-        "chart_width": reports.WEEKS * reports.BAR_STEP,
-        "source_width": len(report.sources) * reports.SOURCE_STEP,
+        "source_bars": source_bars,
+        "source_svg": reports.svg(source_bars, width=len(source_bars) * reports.SOURCE_STEP),
     }
 
 
