@@ -39,6 +39,8 @@ class CalendarConnection(models.Model):
     # Conditional GET of a subscribed calendar.
     etag = models.CharField(max_length=300, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
+    # For servers that send neither: the same bytes again are not parsed again.
+    content_hash = models.CharField(max_length=64, blank=True)
     parsed_at = models.DateTimeField(null=True, blank=True)
 
     # Scheduling: each connection is due at its own moment, so that syncs spread out.

@@ -5,6 +5,7 @@ last error, in plain words. While a connection fails, its last good busy times s
 KEEP_ON_FAILURE; then they are dropped and the specialist is e-mailed once.
 """
 
+import hashlib
 import secrets
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -70,10 +71,13 @@ def _read_subscription(
     )
     if fetched.body is None:
         return None
+    digest = hashlib.sha256(fetched.body).hexdigest()
+    if fresh and digest == connection.content_hash:
+        return None
     zone, start, end = _window(connection, now)
     intervals = parsing.busy_intervals(data=fetched.body, zone=zone, start=start, end=end)
     changes.update(etag=fetched.etag[:300], last_modified=fetched.last_modified[:100])
-    changes["parsed_at"] = now
+    changes.update(parsed_at=now, content_hash=digest)
     return intervals
 
 

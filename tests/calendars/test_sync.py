@@ -248,3 +248,23 @@ def test_erasing_the_specialists_account_deletes_their_connections_and_busy_time
 
     assert CalendarConnection.objects.count() == 0
     assert BusyTime.objects.count() == 0
+
+
+def test_the_same_bytes_from_a_server_without_etags_are_not_parsed_again(
+    subscribed, ics_server, monkeypatch
+):
+    ics_server.routes["/secret-token/basic.ics"].conditional = False
+    sync.sync_connection(connection_id=subscribed.pk, now=timezone.now())
+    parsed = []
+    real_parse = sync.parsing.busy_intervals
+    monkeypatch.setattr(
+        sync.parsing, "busy_intervals", lambda **kw: parsed.append(1) or real_parse(**kw)
+    )
+
+    sync.sync_connection(connection_id=subscribed.pk, now=timezone.now())
+    ics_server.routes["/secret-token/basic.ics"] = Route(body=ics(hour(4)), conditional=False)
+    sync.sync_connection(connection_id=subscribed.pk, now=timezone.now())
+
+    assert ics_server.not_modified == 0
+    assert parsed == [1]
+    assert busy_of(subscribed) == [hour(4)]
