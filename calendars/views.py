@@ -26,11 +26,14 @@ def _own_specialist(request: AuthenticatedHttpRequest) -> Specialist:
         raise Http404 from None
 
 
-def _own_connection(request: AuthenticatedHttpRequest, pk: int) -> CalendarConnection:
+def _own_connection(
+    request: AuthenticatedHttpRequest, pk: int, **only: object
+) -> CalendarConnection:
     return get_object_or_404(
         CalendarConnection.objects.select_related("specialist"),
         pk=pk,
         specialist__owner=request.user,
+        **only,
     )
 
 
@@ -116,7 +119,7 @@ def add_caldav(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_prompt_required(PROMPT)
 @require_POST
 def choose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    connection = _own_connection(request, pk)
+    connection = _own_connection(request, pk, kind=CalendarConnection.Kind.CALDAV)
     form = ChooseCalendarsForm(request.POST, connection=connection)
     if not form.is_valid():
         messages.error(request, _("Please choose calendars from the list."))

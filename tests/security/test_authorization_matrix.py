@@ -71,6 +71,14 @@ EXPECTED = {
     "bookings:new_feed_url": row(LOGIN, "405/404", "405/302", "405/404", "405/404", "405/302"),
     # The feed URL is a secret capability (for calendar apps that cannot log in).
     "bookings:feed": everyone(PUBLIC),
+    # Calendar connections are the specialist's own; specialist 1 has a CalDAV account.
+    "calendars:list": row(LOGIN, "404/405", "200/405", "404/405", "404/405", "200/405"),
+    "calendars:subscribe": row(LOGIN, "405/404", "405/400", "405/404", "405/404", "405/400"),
+    "calendars:add_caldav": row(LOGIN, "405/404", "405/400", "405/404", "405/404", "405/400"),
+    # Nothing ticked is a choice too: no calendar is read.
+    "calendars:choose": row(LOGIN, "405/404", "405/404", "405/404", "405/404", "405/302"),
+    "calendars:sync": row(LOGIN, "405/404", "405/404", "405/404", "405/404", "405/302"),
+    "calendars:remove": row(LOGIN, "404/404", "404/404", "404/404", "404/404", "200/302"),
     "content:articles": everyone(PUBLIC),
     "content:questions": everyone(PUBLIC),
     "content:my_articles": row(LOGIN, "403/405", "200/405", "403/405", "403/405", "200/405"),
@@ -136,6 +144,9 @@ def url_for(name: str, world: World) -> str:
         "bookings:feedback": consultation,
         "bookings:remove_exception": {"pk": world.exception.pk},
         "bookings:feed": {"token": world.feed_token},
+        "calendars:choose": {"pk": world.calendar_connection.pk},
+        "calendars:sync": {"pk": world.calendar_connection.pk},
+        "calendars:remove": {"pk": world.calendar_connection.pk},
         "insights:widget": {"slug": world.specialist_1.slug},
         "messaging:new": {"slug": world.specialist_1.slug},
         "messaging:thread": thread,

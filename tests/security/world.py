@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from bookings import availability, booking
 from bookings.models import AvailabilityException, Consultation
+from calendars.models import CalendarConnection, RemoteCalendar
+from calendars.sealing import seal
 from content.articles import ArticleText, create_article
 from content.models import Answer, Article, Question
 from content.questions import answer_question, ask_question
@@ -32,6 +34,7 @@ class World:
     answer: Answer
     exception: AvailabilityException
     feed_token: str
+    calendar_connection: CalendarConnection
 
 
 def build_world() -> World:
@@ -66,6 +69,22 @@ def build_world() -> World:
         kind=AvailabilityException.Kind.OFF,
     )
     feed_token = availability.settings_for(specialist=specialist_1).feed_token
+    calendar_connection = CalendarConnection.objects.create(
+        specialist=specialist_1,
+        kind=CalendarConnection.Kind.CALDAV,
+        url_sealed=seal("https://caldav.example.com/", purpose="url"),
+        username_sealed=seal("one", purpose="username"),
+        password_sealed=seal("app-password", purpose="password"),
+        masked_url="https://caldav.example.com/…",
+        next_sync_at=timezone.now() + timedelta(hours=1),
+    )
+    RemoteCalendar.objects.create(
+        connection=calendar_connection,
+        specialist=specialist_1,
+        url="https://caldav.example.com/one/work/",
+        name="Work",
+        receives_consultations=True,
+    )
     return World(
         users={
             "anonymous": None,
@@ -85,4 +104,5 @@ def build_world() -> World:
         answer=answer,
         exception=exception,
         feed_token=feed_token,
+        calendar_connection=calendar_connection,
     )
