@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from directory import moderation, photos, profiles, promotions
@@ -91,6 +93,7 @@ class SpecialistAdmin(admin.ModelAdmin):
     list_display = [
         "name",
         "status",
+        "waiting",
         "submitted_at",
         "license_number",
         "license_verified_at",
@@ -119,6 +122,13 @@ class SpecialistAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # specialists create their own profiles at /profile/
+
+    @admin.display(description="Waiting", ordering="submitted_at")
+    def waiting(self, obj: Specialist) -> str:
+        """How long a profile in the queue has waited since it was submitted."""
+        if obj.status != Specialist.Status.PENDING or obj.submitted_at is None:
+            return "—"
+        return timesince(obj.submitted_at, timezone.now())
 
     def save_model(self, request: HttpRequest, obj: Specialist, form: Any, change: bool) -> None:
         processed = getattr(form, "processed_photo", None)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("widget/<slug:slug>/", views.widget_page, name="widget"),
     path("practice/widget/", views.widget_settings, name="widget_settings"),
     path("practice/insights/", views.insights_page, name="insights"),
+    path("staff/promotions/", views.promotions_page, name="promotions"),
     path("practice/insights/first-step-insights.csv", views.insights_csv, name="insights_csv"),
 ]

@@ -1,11 +1,13 @@
 """The booking widget (framed on specialists' websites) and the specialist's pages about it."""
 
 import csv
+from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,8 +23,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from bookings import availability
 from directory.access import CREATE_PROFILE, AuthenticatedHttpRequest, login_prompt_required
-from directory.models import Specialist
-from insights import reports, widget
+from directory.models import Promotion, Specialist
+from directory.promotions import FEATURED_PER_PAGE
+from insights import promotion_report, reports, widget
 from insights.forms import AllowedSitesForm
 
 
@@ -164,3 +167,37 @@ def insights_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
             [week.starts.isoformat(), *(week.figures[key] for key, _l in reports.FIGURES)]
         )
     return response
+
+
+CALENDAR_WEEKS = 8
+REPORTED = 50
+
+
+@staff_member_required
+@require_safe
+def promotions_page(request: HttpRequest) -> HttpResponse:
+    """For staff: what each recent promotion did, and who is promoted in the weeks ahead."""
+    now = timezone.now()
+    today = now.astimezone(UTC).date()
+    recent = list(
+        Promotion.objects.filter(ends_on__gte=today - timedelta(days=180), starts_on__lte=today)
+        .select_related("specialist")
+        .order_by("-starts_on", "pk")[:REPORTED]
+    )
+    ahead = list(
+        Promotion.objects.filter(
+            ends_on__gte=today, starts_on__lte=today + timedelta(weeks=CALENDAR_WEEKS)
+        ).select_related("specialist")
+    )
+    return render(
+        request,
+        "insights/promotions.html",
+        {
+            "rows": promotion_report.report(promotions=recent, now=now),
+            "calendar": promotion_report.calendar(
+                promotions=ahead, first=today, weeks=CALENDAR_WEEKS
+            ),
+            "today": today,
+            "per_page": FEATURED_PER_PAGE,
+        },
+    )

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from directory import moderation, tasks
 from directory.models import Specialist
@@ -101,6 +104,19 @@ def test_the_moderation_queue_lists_pending_profiles(client, admin_user, pending
     assert response.status_code == 200
     assert b"Pat Doe" in response.content
     assert b"Already Live" not in response.content
+
+
+def test_the_queue_shows_how_long_each_profile_has_waited(client, admin_user):
+    SpecialistFactory(
+        status=Specialist.Status.PENDING,
+        name="Waiting Three Days",
+        submitted_at=timezone.now() - timedelta(days=3, hours=2),
+    )
+    client.force_login(admin_user)
+
+    response = client.get("/admin/directory/specialist/?review=queue")
+
+    assert "3\xa0days, 2\xa0hours" in response.content.decode()  # timesince's own spaces
 
 
 def test_an_admin_approves_from_the_queue(client, admin_user, pending):

@@ -99,6 +99,8 @@ EXPECTED = {
     "insights:widget": everyone(PUBLIC),
     "insights:embed": everyone(PUBLIC),
     "insights:widget_settings": row(LOGIN, "404/404", "200/302", "404/404", "404/404", "200/302"),
+    # What promotions did, for staff; everyone else is sent to the staff log-in.
+    "insights:promotions": row(*["302/302"] * 3, "200/405", "302/302", "302/302"),
     # A specialist's own figures: nobody else's, not even staff's.
     "insights:insights": row(LOGIN, "404/405", "200/405", "404/405", "404/405", "200/405"),
     "insights:insights_csv": row(LOGIN, "404/405", "200/405", "404/405", "404/405", "200/405"),
