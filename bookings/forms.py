@@ -188,6 +188,11 @@ class WeeklyRangeForm(forms.Form):
     starts = forms.ChoiceField(label=_("From"), choices=[("", "—"), *HALF_HOURS])
     ends = forms.ChoiceField(label=_("To"), choices=[("", "—"), *END_CHOICES])
 
+    def row_label(self) -> str:
+        """The day the row is for, as sent, which names the row in the error summary."""
+        value = str(self["weekday"].value() or "")
+        return str(Weekday(int(value)).label) if value in {str(day) for day in Weekday} else ""
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if "starts" in data and "ends" in data:

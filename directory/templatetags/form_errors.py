@@ -35,20 +35,12 @@ def _field_target(field: BoundField) -> str:
 
 
 def row_name(form: forms.BaseForm, *, number: int) -> str:
-    """How a formset row is named in its errors: its number and, when it says one, its day."""
-    weekday = form["weekday"] if "weekday" in form.fields else None
-    if weekday is not None:
-        chosen = dict(weekday.field.choices).get(_safe_int(weekday.value()))  # type: ignore[attr-defined]
-        if chosen:
-            return _("Row %(number)s (%(day)s)") % {"number": number, "day": chosen}
+    """How a formset row is named in its errors: its number, and what the row says it is for
+    when its form tells (a `row_label()` method, such as the hours rows' day)."""
+    label = form.row_label() if hasattr(form, "row_label") else ""
+    if label:
+        return _("Row %(number)s (%(label)s)") % {"number": number, "label": label}
     return _("Row %(number)s") % {"number": number}
-
-
-def _safe_int(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except ValueError:
-        return None
 
 
 def _form_entries(form: forms.BaseForm, *, row: str = "") -> list[ErrorEntry]:
@@ -90,11 +82,7 @@ def error_entries(values: Iterable[object]) -> list[ErrorEntry]:
                 entries.extend(_form_entries(form, row=row_name(form, number=number)))
         elif isinstance(value, forms.BaseForm):
             entries.extend(_form_entries(value))
-    unique: list[ErrorEntry] = []
-    for entry in entries:
-        if entry not in unique:
-            unique.append(entry)
-    return unique
+    return list(dict.fromkeys(entries))
 
 
 @register.simple_tag(takes_context=True)

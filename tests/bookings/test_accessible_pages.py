@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import booking
+from bookings.forms import WeeklyFormSet
 from bookings.models import Consultation
+from directory.templatetags.form_errors import ErrorEntry, error_entries
 from tests.bookings.conftest import free_slot
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +143,20 @@ def test_a_refused_close_shows_the_summary_and_the_reason(client, specialist, co
     page = _page(response)
     summary = page.find_class("error-summary")[0]
     assert "This consultation has not started yet." in _name(summary)
+
+
+def test_an_hours_row_without_a_day_is_named_by_its_number_alone():
+    formset = WeeklyFormSet(
+        {
+            "hours-TOTAL_FORMS": "1",
+            "hours-INITIAL_FORMS": "0",
+            "hours-0-weekday": "",
+            "hours-0-starts": "09:00",
+            "hours-0-ends": "10:00",
+        },
+        prefix="hours",
+    )
+
+    assert error_entries([formset]) == [
+        ErrorEntry("Row 1: Day: This field is required.", "id_hours-0-weekday")
+    ]
