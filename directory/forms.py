@@ -19,13 +19,13 @@ class SignupRoleForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    first_name = forms.CharField(
+    first_name = PlainLineField(
         label=_("Your first name"),
         max_length=60,
         help_text=_("What specialists and our e-mails will call you."),
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
-    pronouns = forms.CharField(
+    pronouns = PlainLineField(
         label=_("Your pronouns (optional)"),
         max_length=40,
         required=False,
@@ -44,7 +44,7 @@ class SignupRoleForm(forms.Form):
 class NameForm(forms.ModelForm):
     """The name and pronouns on the account page."""
 
-    first_name = forms.CharField(
+    first_name = PlainLineField(
         label=_("Your first name"),
         max_length=60,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
@@ -53,6 +53,7 @@ class NameForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "pronouns"]
+        field_classes = {"pronouns": PlainLineField}
 
 
 class TimeZoneForm(forms.Form):

@@ -115,3 +115,13 @@ def test_a_booking_with_a_phone_that_is_not_one_gets_a_400_and_a_message(client)
 
     assert response.status_code == 400
     assert b"country code, for example +1 416 555 0100" in response.content
+
+
+@pytest.mark.django_db
+def test_a_person_s_first_name_and_pronouns_lose_invisible_characters():
+    from directory.forms import NameForm
+
+    form = NameForm({"first_name": "Ana\u202e\u200b", "pronouns": "she/\u2066her"})
+
+    assert form.is_valid(), form.errors
+    assert (form.cleaned_data["first_name"], form.cleaned_data["pronouns"]) == ("Ana", "she/her")
