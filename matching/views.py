@@ -76,7 +76,10 @@ def shortlist_toggle(request: HttpRequest, slug: str) -> HttpResponse:
     """Save or remove one specialist (`action` says which), then go back where the heart was."""
     specialist = get_object_or_404(Specialist.objects.listed(), slug=slug)
     user = _account(request)
-    if request.POST.get("action") == "remove":
+    action = request.POST.get("action")
+    if action not in ("add", "remove"):
+        return render(request, "400.html", status=400)
+    if action == "remove":
         shortlist.remove(user=user, session=request.session, specialist_id=specialist.pk)
         messages.success(request, _("Removed from your shortlist."))
     else:

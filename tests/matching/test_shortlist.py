@@ -207,3 +207,12 @@ def test_simultaneous_saves_never_pass_the_limit_on_postgresql(monkeypatch):
 
     assert sorted(outcomes) == ["full"] * 9 + ["saved"]
     assert ShortlistEntry.objects.filter(user=user).count() == 3
+
+
+def test_a_post_that_says_neither_save_nor_remove_is_a_400_and_changes_nothing(client):
+    specialist = SpecialistFactory()
+
+    response = client.post(f"/shortlist/{specialist.slug}/", {"action": "explode"})
+
+    assert response.status_code == 400
+    assert shortlist.session_ids(client.session) == []

@@ -47,6 +47,13 @@ EXPECTED = {
     "account_data": row(LOGIN, *["200/405"] * 5),
     "account_data_download": row(LOGIN, *["200/405"] * 5),
     "directory:search": everyone(PUBLIC),
+    # Help me choose needs no account: answers live in the session; without any, the
+    # matches page leads to the questions. The shortlist is the session's or the account's.
+    "matching:questionnaire": everyone("200/400"),
+    "matching:results": everyone("302/405"),
+    "matching:clear": everyone("405/302"),
+    "matching:shortlist": everyone(PUBLIC),
+    "matching:shortlist_toggle": everyone("405/400"),
     "directory:profile": everyone(PUBLIC),
     # Anyone logged in may start a profile: a client who does becomes a specialist.
     "directory:profile_edit": row(LOGIN, *["200/400"] * 5),
@@ -136,6 +143,7 @@ def url_for(name: str, world: World) -> str:
     arguments = {
         "media": {"path": "specialists/missing.jpg"},
         "directory:profile": {"slug": world.specialist_1.slug},
+        "matching:shortlist_toggle": {"slug": world.specialist_1.slug},
         "bookings:pick": {"slug": world.specialist_1.slug},
         "bookings:book": {"slug": world.specialist_1.slug},
         "bookings:detail": consultation,
