@@ -95,6 +95,10 @@ EXPECTED = {
     "content:article_edit": row(LOGIN, "404/404", "404/404", "404/404", "404/404", "200/400"),
     "content:article_publish": row(LOGIN, "405/404", "405/404", "405/404", "405/404", "405/302"),
     "content:article_delete": row(LOGIN, "404/404", "404/404", "404/404", "404/404", "200/302"),
+    # A specialist hides an article from their own profile only; nobody else has one to hide.
+    "content:hide_relevant_article": row(
+        LOGIN, "405/403", "405/302", "405/403", "405/403", "405/302"
+    ),
     # Only specialists answer; the question page itself is public.
     "content:question": row("200/403", "200/403", "200/400", "200/403", "200/403", "200/403"),
     "content:question_new": row(LOGIN, *["200/400"] * 5),
@@ -166,6 +170,7 @@ def url_for(name: str, world: World) -> str:
         "content:article_edit": {"slug": world.draft.slug},
         "content:article_publish": {"slug": world.draft.slug},
         "content:article_delete": {"slug": world.draft.slug},
+        "content:hide_relevant_article": {"slug": world.draft.slug},
         "content:question": {"pk": world.question.pk},
         "content:moderate_question": {"pk": world.question.pk},
         "content:answer_edit": {"pk": world.answer.pk},
