@@ -134,7 +134,7 @@ def attacks(site: Site) -> None:
         forged.request(
             "POST", "/accounts/signup/",
             {"email": "links@example.com", "password1": PASSWORD, "password2": PASSWORD,
-             "role": "client"},
+             "role": "client", "first_name": "Robin"},
             headers={"Host": "evil.example"},
         )  # fmt: skip
         links = site.links_in_last_mail()
