@@ -71,6 +71,8 @@ class User(AbstractUser):
     def display_name(self) -> str:
         """What other people and our e-mails call this person: the first name they gave, or
         (for accounts made before names were asked) the start of their e-mail address."""
+        if not self.is_active:
+            return str(_("A former member"))
         return self.first_name or self.email.split("@", 1)[0]
 
     @property

@@ -204,7 +204,7 @@ def _close_account(person: User) -> None:
         session.end()
     EmailAddress.objects.filter(user=person).delete()
     person.email = f"erased-{person.pk}-{secrets.token_hex(6)}@{ERASED_EMAIL_DOMAIN}"
-    person.first_name = person.last_name = ""
+    person.first_name = person.last_name = person.pronouns = person.time_zone = ""
     person.set_unusable_password()
     person.is_active = person.is_staff = person.is_superuser = False
     person.last_login = None

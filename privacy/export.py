@@ -46,6 +46,8 @@ def export_for(*, user: User, now: datetime) -> Row:
             "email": user.email,
             "first_name": user.first_name,
             "last_name": user.last_name,
+            "pronouns": user.pronouns,
+            "time_zone": user.time_zone,
             "role": user.role,
             "joined_at": user.date_joined,
             "last_login_at": user.last_login,
