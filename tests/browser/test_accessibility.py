@@ -71,6 +71,7 @@ def _asked_for_a_log_in_code(page: Page) -> None:
 
 
 def _refused_sign_up(page: Page) -> None:
+    page.get_by_label("Your first name").fill("Noor")
     page.get_by_label("Email").fill("not-an-address")
     page.get_by_label("Password:", exact=True).fill("short")
     page.get_by_label("Password (again)").fill("different")
