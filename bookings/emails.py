@@ -17,6 +17,7 @@ from django.utils.html import escape
 from bookings import calendar, meeting
 from bookings.models import BookingSettings, Consultation, Notice, Reminder
 from directory import local_time
+from directory.emails import subject_line
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 REMINDER_HEADER = "X-First-Step-Reminder"
@@ -40,9 +41,8 @@ REMINDER_FIELDS = (
 
 def _render(name: str, context: dict[str, object]) -> tuple[str, str, str]:
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
-    subject = get_template(f"emails/{name}/subject.txt").render(context)
     return (
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        subject_line(name, context),
         get_template(f"emails/{name}/body.txt").render(context),
         get_template(f"emails/{name}/body.html").render(context),
     )

@@ -5,6 +5,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from content.models import Answer
+from directory.emails import subject_line
 
 
 def send_answer_notice(answer: Answer) -> None:
@@ -13,7 +14,7 @@ def send_answer_notice(answer: Answer) -> None:
         "url": settings.SITE_URL + answer.question.get_absolute_url(),
         "SITE_NAME": settings.SITE_NAME,
     }
-    subject = render_to_string("emails/answer_posted/subject.txt", context).strip()
+    subject = subject_line("answer_posted", context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("emails/answer_posted/body.txt", context),

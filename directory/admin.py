@@ -237,7 +237,7 @@ class PromotionAdmin(admin.ModelAdmin):
     list_display = ["specialist", "starts_on", "ends_on", "created_by", "created_at"]
     list_filter = ["starts_on", "ends_on"]
     search_fields = ["specialist__name"]
-    raw_id_fields = ["specialist"]
+    autocomplete_fields = ["specialist"]  # picked by name, not by id
     list_select_related = ["specialist", "created_by"]
     actions: list[str] = []  # bulk delete would skip the log
 

@@ -1,5 +1,7 @@
 """E-mails from the directory. Subjects carry neutral words only."""
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -8,9 +10,15 @@ from django.urls import reverse
 from directory.models import Specialist, User
 
 
+def subject_line(template: str, context: Mapping[str, object]) -> str:
+    """Every e-mail's subject, on one line, after the site's prefix ("[First Step] ...")."""
+    subject = " ".join(render_to_string(f"emails/{template}/subject.txt", context).split())
+    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject
+
+
 def _send(*, template: str, to: str, context: dict[str, object]) -> None:
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{template}/subject.txt", context).split())
+    subject = subject_line(template, context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"emails/{template}/body.txt", context),

@@ -105,7 +105,7 @@ class Specialty(Taxonomy):
 
 class Approach(Taxonomy):
     class Meta(Taxonomy.Meta):
-        pass
+        verbose_name_plural = "approaches"
 
 
 class Language(Taxonomy):
@@ -380,7 +380,7 @@ class Promotion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"promotion #{self.pk}"
+        return f"{self.specialist.name}, {self.starts_on:%Y-%m-%d} to {self.ends_on:%Y-%m-%d}"
 
 
 class PromotionChange(models.Model):

@@ -5,6 +5,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from directory.emails import subject_line
 from messaging.models import ContactMessage
 
 
@@ -13,7 +14,7 @@ def _send(
 ) -> None:
     context = {**context, "SITE_NAME": settings.SITE_NAME}
     message = EmailMultiAlternatives(
-        subject=render_to_string(f"emails/{name}/subject.txt", context).strip(),
+        subject=subject_line(name, context),
         body=render_to_string(f"emails/{name}/body.txt", context),
         to=to,
         reply_to=reply_to,

@@ -63,7 +63,7 @@ def test_an_article_page_shows_author_box_reading_time_share_links_and_reference
 
     assert "Read full bio of Ada Author" in page
     assert author.get_absolute_url() in page
-    assert "1 minute read" in page
+    assert "1 min read" in page
     assert 'property="og:title" content="A careful article"' in page
     assert "facebook.com/sharer" in page
     assert "https://example.org/source" in page

@@ -37,7 +37,7 @@ def test_approving_publishes_and_emails_the_owner_after_commit(
     assert tasks.send_profile_decision(pending.pk) is True
     (message,) = mail.outbox
     assert message.to == ["owner@example.com"]
-    assert message.subject == "Your profile is published"
+    assert message.subject == "[First Step] Your profile is published"
     assert pending.get_absolute_url() in message.body
 
 
@@ -57,7 +57,7 @@ def test_rejecting_needs_a_reason_and_emails_it(
     assert pending.status == Specialist.Status.REJECTED
     assert pending.rejection_reason == "Please add your licensing body."
     (message,) = mail.outbox
-    assert message.subject == "Your profile needs a few changes"
+    assert message.subject == "[First Step] Your profile needs a few changes"
     assert "Please add your licensing body." in message.body
     assert "licensing" not in message.subject
 
