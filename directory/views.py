@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from directory import crisis as crisis_lines
 from directory import (
     filters,
     local_time,
@@ -46,7 +47,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def crisis(request: HttpRequest) -> HttpResponse:
-    return render(request, "directory/crisis.html")
+    context = {
+        "countries": crisis_lines.visitor_first(request.headers.get("Accept-Language", "")[:200]),
+        "elsewhere": crisis_lines.ELSEWHERE,
+    }
+    return render(request, "directory/crisis.html", context)
 
 
 @require_safe
