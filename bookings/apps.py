@@ -6,7 +6,9 @@ class BookingsConfig(AppConfig):
     verbose_name = "Bookings"
 
     def ready(self) -> None:
+        from bookings.availability import refresh_next_free_slot
         from bookings.sections import free_consultation
-        from directory import sections
+        from directory import moderation, sections
 
         sections.register(free_consultation)
+        moderation.on_publish(refresh_next_free_slot)

@@ -415,8 +415,8 @@ def practice(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     zone = local_time.for_request(request, fallback=specialist.time_zone).zone
     today = now.astimezone(zone).date()
+    # Seven days from today, not the calendar week: on a Sunday that week is nearly over.
     week_start = parse_day(request.GET.get("week"), today=today) or today
-    week_start -= timedelta(days=week_start.weekday())
     week_from = datetime.combine(week_start, datetime.min.time(), tzinfo=zone)
     week_to = week_from + timedelta(days=7)
     mine = Consultation.objects.filter(specialist=specialist).select_related("client")

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.http import HttpRequest
@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory import photos, profiles
 from directory.fields import PlainLineField
-from directory.models import TIME_ZONE_CHOICES, Specialist, User
+from directory.models import OFFERED_TIME_ZONE_CHOICES, TIME_ZONE_CHOICES, Specialist, User
 
 
 class SignupRoleForm(forms.Form):
@@ -146,6 +146,15 @@ class ProfileForm(forms.ModelForm):
         self.processed_photo: photos.ProcessedPhoto | None = None
         self.fields["bio"].widget.attrs["maxlength"] = "10000"
         self.fields["fee_currency"].required = False
+        zone_field = cast(forms.ChoiceField, self.fields["time_zone"])
+        current = self.instance.time_zone
+        zone_field.choices = OFFERED_TIME_ZONE_CHOICES + (
+            []
+            if not self.instance.pk or current in dict(OFFERED_TIME_ZONE_CHOICES)
+            else [(current, current.replace("_", " "))]
+        )
+        if not self.instance.pk:
+            zone_field.widget.attrs["data-tz-default"] = ""  # the browser's zone (site.js)
 
     def clean_fee_currency(self) -> str:
         # Optional on the form: a specialist without a fee need not pick a currency.

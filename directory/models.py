@@ -1,4 +1,5 @@
 from functools import cache
+from importlib import resources
 from typing import ClassVar
 from zoneinfo import available_timezones
 
@@ -11,6 +12,18 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 TIME_ZONE_CHOICES = [(key, key.replace("_", " ")) for key in sorted(available_timezones())]
+
+
+def _current_zones() -> list[str]:
+    """The zones in use today, one spelling each (the tz database's zone.tab): no old names
+    such as Africa/Asmera or Asia/Calcutta, which remain valid for stored values."""
+    table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    names = {row.split("\t")[2] for row in table.splitlines() if row and not row.startswith("#")}
+    return sorted((names & available_timezones()) | {"UTC"})
+
+
+# What a form offers; TIME_ZONE_CHOICES stays what a stored value may be.
+OFFERED_TIME_ZONE_CHOICES = [(key, key.replace("_", " ")) for key in _current_zones()]
 
 
 class UserManager(BaseUserManager["User"]):

@@ -4,6 +4,9 @@ Each decision claims the profile with a conditional UPDATE, so two admins acting
 cannot both decide, and the specialist is told by e-mail once the decision is committed.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +19,19 @@ MAX_REASON_LENGTH = 2000
 
 class ModerationError(Exception):
     """A moderation rule was broken; the message is safe to show to the admin."""
+
+
+# What other apps do, in the same transaction, when a profile is published: bookings
+# stores its next free time, so that search shows it at once (directory imports nobody).
+PublishHook = Callable[..., Any]
+_on_publish: list[PublishHook] = []
+
+
+def on_publish(hook: PublishHook) -> PublishHook:
+    """Call `hook(specialist=..., now=...)` whenever a profile is approved (once per hook)."""
+    if hook not in _on_publish:
+        _on_publish.append(hook)
+    return hook
 
 
 @transaction.atomic
@@ -37,6 +53,8 @@ def approve(*, specialist: Specialist, moderator: User) -> Specialist:
         raise ModerationError(_("Only profiles waiting for review can be approved."))
     tasks.send_profile_decision.delay_on_commit(specialist.pk)  # type: ignore[attr-defined]
     specialist.refresh_from_db()
+    for hook in _on_publish:
+        hook(specialist=specialist, now=now)
     return specialist
 
 

@@ -154,6 +154,10 @@
       window.location.reload();
     }
   }
+  // A new profile starts in this device's zone rather than UTC.
+  document.querySelectorAll("select[data-tz-default]").forEach(function (field) {
+    if (field.querySelector("option[value='" + zone + "']")) { field.value = zone; }
+  });
   // The time-zone page offers this device's zone first.
   var select = document.querySelector("select[name=tz]");
   if (select && !select.value) { select.value = zone; }

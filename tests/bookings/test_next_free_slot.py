@@ -12,6 +12,8 @@ from django.utils import timezone
 from bookings import availability, booking
 from bookings.booking import BookingError
 from bookings.models import BookingSettings
+from directory import moderation
+from directory.models import Specialist
 from tests.bookings.conftest import open_hours
 from tests.factories import SpecialistFactory, UserFactory
 
@@ -211,3 +213,15 @@ def test_a_local_day_that_reached_its_daily_cap_refuses_more_bookings():
     with pytest.raises(BookingError, match="no longer available"):
         _book(specialist, same_day[-1], now)
     _book(specialist, next_day[0], now)
+
+
+def test_a_newly_approved_profile_shows_its_next_free_time_at_once(db):
+    specialist = SpecialistFactory(status=Specialist.Status.PENDING)
+    open_hours(specialist)
+    assert specialist.next_free_slot_at is None
+
+    moderation.approve(specialist=specialist, moderator=UserFactory(is_staff=True))
+
+    specialist.refresh_from_db()
+    assert specialist.next_free_slot_at is not None
+    assert specialist.next_free_slot_at > timezone.now()

@@ -1,8 +1,9 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -421,3 +422,25 @@ def test_closing_a_consultation_that_has_not_started_is_a_400_with_the_reason(cl
     assert b"Choose completed or no-show" in nonsense.content
     consultation.refresh_from_db()
     assert consultation.status == "confirmed"
+
+
+def test_the_week_view_on_a_sunday_starts_that_day_and_shows_the_coming_week(
+    client, specialist, client_user
+):
+    sunday = datetime(2027, 1, 10, 12, tzinfo=ZoneInfo("America/Toronto"))
+    with time_machine.travel(sunday, tick=False):
+        slot = free_slot(specialist, after=timedelta(days=3))
+        booking.book(
+            client=client_user,
+            specialist=specialist,
+            starts_at=slot.starts_at,
+            mode="video",
+            now=timezone.now(),
+        )
+        client.force_login(specialist.owner)
+
+        response = client.get(reverse("bookings:practice"))
+
+    days = [day for day, _consultations in response.context["week_days"]]
+    assert days[0] == sunday.date() and days[-1] == sunday.date() + timedelta(days=6)
+    assert sum(len(found) for _day, found in response.context["week_days"]) == 1
