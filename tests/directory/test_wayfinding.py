@@ -38,11 +38,16 @@ def test_the_navigation_marks_the_current_page_and_section(client):
     search = lxml.html.fromstring(client.get("/specialists/?q=grief").content)
     mine = lxml.html.fromstring(client.get("/articles/mine/").content)
 
-    current = search.xpath("//nav[@aria-label='Main']//a[@aria-current]")
+    # The links are there twice: in the bar, and in the phone's menu (one is shown).
+    current = search.xpath("//nav[@aria-label='Main']/div[@class='nav-wide']//a[@aria-current]")
+    in_menu = search.xpath(
+        "//nav[@aria-label='Main']//div[@class='nav-menu-panel']//a[@aria-current]"
+    )
     assert [(a.text_content().strip(), a.get("aria-current")) for a in current] == [
         ("Find a specialist", "page")
     ]
-    articles = mine.xpath("//nav[@aria-label='Main']//a[@aria-current]")
+    assert [a.text_content().strip() for a in in_menu] == ["Find a specialist"]
+    articles = mine.xpath("//nav[@aria-label='Main']/div[@class='nav-wide']//a[@aria-current]")
     assert [(a.text_content().strip(), a.get("aria-current")) for a in articles] == [
         ("Articles", "true")
     ]
