@@ -7,7 +7,7 @@ CHROMIUM := /usr/bin/chromium
 # npm writes this file on every install: it is newer than the lock when node_modules is current.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: run serve test check audit bench load faults races install browser clean-var
+.PHONY: run serve test check audit bench load faults races install browser clean-var screenshots
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ serve: $(STAMP)
 
 test: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m pytest
+
+# The main pages at 1280 x 800 and 390 x 844, written to var/screenshots/.
+screenshots: $(STAMP) browser
+	$(BIN)/python -m pytest tests/browser/screenshots.py -q -p no:cacheprovider
 
 check: $(STAMP)
 	$(BIN)/ruff check .
