@@ -25,16 +25,18 @@ BATCH = 20
 
 def add_missing_rows(*, now: datetime) -> int:
     """A row for each upcoming confirmed consultation of a specialist with a receiving
-    calendar that has none for that calendar yet; the number added."""
+    calendar that has no row yet; the number added."""
     added = 0
     for calendar in RemoteCalendar.objects.filter(receives_consultations=True):
+        written = WrittenEvent.objects.filter(consultation__specialist_id=calendar.specialist_id)
         missing = (
             Consultation.objects.filter(
                 specialist_id=calendar.specialist_id,
                 status=Consultation.Status.CONFIRMED,
                 ends_at__gt=now,
             )
-            .exclude(pk__in=WrittenEvent.objects.filter(calendar=calendar).values("consultation"))
+            # Once written, a consultation stays in its calendar when another is chosen.
+            .exclude(pk__in=written.values("consultation"))
             .values_list("pk", flat=True)
         )
         rows = [

@@ -284,3 +284,34 @@ def test_calendars_the_server_places_on_another_host_are_left_out(
     connection = connect(specialist, radicale)
 
     assert sorted(connection.calendars.values_list("name", flat=True)) == ["Family", "Work"]
+
+
+def test_a_written_consultation_stays_in_its_calendar_when_another_is_chosen(specialist, radicale):
+    connection = connect(specialist, radicale)
+    work = connection.calendars.get(name="Work")
+    family = connection.calendars.get(name="Family")
+    connections.choose_calendars(
+        connection=connection, read_busy=set(), receiving=work.pk, now=timezone.now()
+    )
+    client = UserFactory()
+    consultation = booking.book(
+        client=client,
+        specialist=specialist,
+        starts_at=free_slot(specialist).starts_at,
+        mode="video",
+        now=timezone.now(),
+    )
+    write_all()
+    connections.choose_calendars(
+        connection=connection, read_busy=set(), receiving=family.pk, now=timezone.now()
+    )
+
+    new_start = free_slot(specialist, index=3).starts_at
+    booking.reschedule(
+        consultation=consultation, by=client, starts_at=new_start, now=timezone.now()
+    )
+    write_all()
+
+    [moved] = events_of(radicale.work)
+    assert moved.events[0].start == new_start
+    assert events_of(radicale.family) == []
