@@ -41,7 +41,8 @@ EXPECTED = {
     "healthz": everyone(PUBLIC),
     # Profile photos are public (tests/config/test_media.py serves one); a missing one: 404.
     "media": everyone("404/405"),
-    "account": row(LOGIN, *["200/405"] * 5),
+    # The account page edits the name: an empty POST is refused (a first name is required).
+    "account": row(LOGIN, *["200/400"] * 5),
     "account_delete": row(LOGIN, *["200/400"] * 5),
     # Everyone's own data, and only theirs: a page and the JSON file, read-only.
     "account_data": row(LOGIN, *["200/405"] * 5),
