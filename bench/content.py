@@ -46,8 +46,10 @@ def _create_articles(total: int) -> None:
     for i in range(missing):
         topics = rng.sample(specialties, rng.randint(1, 2))
         words = [w for t in topics for w in TERMS.get(t.slug, ())]
+        # Some articles say it more often than others, so that strengths differ as in life.
+        density = rng.uniform(0.02, 0.1)
         body_words = [
-            rng.choice(words) if rng.random() < 0.12 else rng.choice(FILLER) for _ in range(350)
+            rng.choice(words) if rng.random() < density else rng.choice(FILLER) for _ in range(350)
         ]
         title = f"{topics[0].name}: notes {existing + i}"
         body = " ".join(body_words)

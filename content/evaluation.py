@@ -94,7 +94,7 @@ def _snapshot(keys: dict[int, str], profile_ids: list[int]) -> dict[int, list[st
     shown: dict[int, list[str]] = {pk: [] for pk in profile_ids}
     for sid, apk in (
         ArticleLink.objects.filter(specialist_id__in=profile_ids)
-        .order_by("specialist_id", "-score", "article_id")
+        .order_by("specialist_id", "-score", "-article_id")
         .values_list("specialist_id", "article_id")
     ):
         shown[sid].append(keys[apk])

@@ -188,7 +188,7 @@ def why_shown(*, specialist: Specialist) -> list[ShownLink]:
     ).select_related("article")
     return [
         ShownLink(link.article, [names.get(s, s) for s in link.topics], list(link.words))
-        for link in links.order_by("-score", "article_id")
+        for link in links.order_by("-score", "-article_id")
     ]
 
 

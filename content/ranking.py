@@ -2,7 +2,7 @@
 
 An article fits a profile when the article's own text is about one of the profile's
 specialties (content.evidence); the score is the strength of that evidence summed over the
-shared specialties, ties going to the older article. A score depends on the article and the
+shared specialties, ties going to the newer article. A score depends on the article and the
 profile alone, so the lists are the same whatever order articles were published in, and an
 incremental update can match a full recompute.
 """
@@ -51,8 +51,8 @@ class Match:
     words: tuple[str, ...]  # the article's words that show it
 
     def key(self, pk: int) -> tuple[float, int]:
-        """Sort key: higher score first, then the older article (lower pk)."""
-        return (-self.score, pk)
+        """Sort key: higher score first, then the newer article (higher pk)."""
+        return (-self.score, -pk)
 
 
 def match(article: Candidate, profile: Profile) -> Match | None:
@@ -127,7 +127,7 @@ class ArticleIndex:
         if ranked is None:
             ranked = heapq.nsmallest(
                 self.depth,
-                (((-strength(a, shared), a.pk), a.pk) for a in self._groups[group]),
+                (((-strength(a, shared), -a.pk), a.pk) for a in self._groups[group]),
             )
             self._ranked[(group, shared)] = ranked
         return ranked

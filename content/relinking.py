@@ -86,7 +86,7 @@ def update_for_article(*, article_id: int) -> int:
         for link_pk, sid, other_id, score in ArticleLink.objects.filter(
             specialist_id__in=chunk
         ).values_list("pk", "specialist_id", "article_id", "score"):
-            others.setdefault(sid, []).append(((-score, other_id), link_pk))
+            others.setdefault(sid, []).append(((-score, -other_id), link_pk))
     new_links: list[ArticleLink] = []
     displaced: list[int] = []
     for sid in newcomers:

@@ -36,7 +36,7 @@ GRIEF = "Grief after a death comes in waves; mourning and bereavement take time.
 def shown(specialist: Specialist) -> list[tuple[str, float]]:
     return list(
         ArticleLink.objects.filter(specialist=specialist)
-        .order_by("-score", "article_id")
+        .order_by("-score", "-article_id")
         .values_list("article__title", "score")
     )
 
@@ -219,7 +219,7 @@ def test_a_better_new_article_displaces_the_weakest_of_three_links():
             publish=True,
         )
     linking.recompute_all()
-    weakest = ArticleLink.objects.filter(specialist=reader).order_by("score", "-article_id").first()
+    weakest = ArticleLink.objects.filter(specialist=reader).order_by("score", "article_id").first()
     assert weakest is not None and ArticleLink.objects.filter(specialist=reader).count() == 3
 
     better = articles.create_article(
