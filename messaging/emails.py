@@ -23,9 +23,9 @@ def _send(
     message.send()
 
 
-def send_message_notice(*, to: str, thread_id: int) -> None:
+def send_message_notice(*, to: str, name: str, thread_id: int) -> None:
     url = settings.SITE_URL + reverse("messaging:thread", kwargs={"pk": thread_id})
-    _send("message_received", {"url": url}, to=[to])
+    _send("message_received", {"url": url, "name": name}, to=[to])
 
 
 def send_contact_to_staff(contact: ContactMessage) -> None:

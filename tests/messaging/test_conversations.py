@@ -70,6 +70,8 @@ def test_the_notification_says_a_message_is_waiting_without_its_content(mailoutb
     assert "marriage" not in email.subject + email.body
     assert "private" not in email.alternatives[0][0]
     assert message.thread.get_absolute_url() in email.body
+    owner = message.thread.specialist.owner
+    assert email.body.startswith(f"Hello {owner.display_name},")
 
 
 def test_crisis_language_holds_the_message_and_shows_crisis_resources(client, mailoutbox):
