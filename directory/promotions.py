@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from directory.cards import CARD_FIELDS, DEFAULT_ORDER, with_specialties
 from directory.models import Promotion, PromotionChange, Specialist, User
@@ -22,6 +23,9 @@ from directory.models import Promotion, PromotionChange, Specialist, User
 FEATURED_PER_PAGE = 3
 ROTATION_SECONDS = 60
 T = TypeVar("T")
+FREE_CONSULTATION_ONLY = gettext_lazy(
+    "Only specialists who offer a free consultation can be featured."
+)
 
 
 class PromotionError(Exception):
@@ -78,7 +82,7 @@ def check(*, specialist: Specialist, starts_on: date, ends_on: date) -> None:
     if ends_on < starts_on:
         raise PromotionError(_("The last day must be on or after the first day."))
     if not specialist.offers_free_consultation:
-        raise PromotionError(_("Only specialists who offer a free consultation can be featured."))
+        raise PromotionError(str(FREE_CONSULTATION_ONLY))
 
 
 @transaction.atomic
@@ -91,9 +95,18 @@ def promote(
     Only staff may call this: the admin is the only way in.
     """
     check(specialist=specialist, starts_on=starts_on, ends_on=ends_on)
-    promotion = Promotion.objects.create(
-        specialist=specialist, starts_on=starts_on, ends_on=ends_on, note=note, created_by=actor
-    )
+    try:
+        with transaction.atomic():
+            promotion = Promotion.objects.create(
+                specialist=specialist,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                note=note,
+                created_by=actor,
+            )
+    except IntegrityError:
+        # The database's trigger (migration 0014): the offer was withdrawn meanwhile.
+        raise PromotionError(str(FREE_CONSULTATION_ONLY)) from None
     PromotionChange.objects.create(
         promotion_id_at_change=promotion.pk,
         specialist=specialist,
@@ -113,7 +126,11 @@ def change(
     check(specialist=locked.specialist, starts_on=starts_on, ends_on=ends_on)
     before = _snapshot(locked)
     locked.starts_on, locked.ends_on, locked.note = starts_on, ends_on, note
-    locked.save(update_fields=["starts_on", "ends_on", "note"])
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=["starts_on", "ends_on", "note"])
+    except IntegrityError:
+        raise PromotionError(str(FREE_CONSULTATION_ONLY)) from None
     PromotionChange.objects.create(
         promotion_id_at_change=locked.pk,
         specialist=locked.specialist,

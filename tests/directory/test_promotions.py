@@ -3,10 +3,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from directory import promotions, search
-from directory.models import PromotionChange
+from directory.models import Promotion, PromotionChange, Specialist
 from tests.factories import SpecialistFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,6 +156,32 @@ def test_a_promotion_must_end_after_it_starts_and_offer_a_free_consultation(staf
         promote(SpecialistFactory(), staff, ends_on=TODAY - timedelta(days=1))
     with pytest.raises(promotions.PromotionError):
         promote(SpecialistFactory(offers_free_consultation=False), staff)
+
+
+def test_the_database_refuses_to_promote_a_specialist_without_free_consultations(staff):
+    offering = SpecialistFactory()
+    not_offering = SpecialistFactory(offers_free_consultation=False)
+    kept = Promotion.objects.create(
+        specialist=offering, starts_on=TODAY, ends_on=TODAY, created_by=staff
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Promotion.objects.create(
+            specialist=not_offering, starts_on=TODAY, ends_on=TODAY, created_by=staff
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Promotion.objects.filter(pk=kept.pk).update(specialist=not_offering)
+    assert list(Promotion.objects.values_list("specialist", flat=True)) == [offering.pk]
+
+
+def test_an_offer_withdrawn_between_the_check_and_the_write_is_still_refused(staff):
+    specialist = SpecialistFactory()
+    Specialist.objects.filter(pk=specialist.pk).update(offers_free_consultation=False)
+
+    # The object in hand still says it offers one; the database knows better.
+    with pytest.raises(promotions.PromotionError, match="Only specialists who offer"):
+        promote(specialist, staff)
+    assert not PromotionChange.objects.exists()
 
 
 def test_staff_promote_through_the_admin_and_the_change_is_logged(client, staff):
