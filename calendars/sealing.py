@@ -2,15 +2,15 @@
 
 The key is CALENDARS_SECRET_KEY (32 bytes, URL-safe base64) from settings. A sealed value
 is "v1:" + base64(nonce + ciphertext + tag); `purpose` is bound in as associated data, so
-a sealed password cannot be passed off as a sealed address. The cipher is the AEAD that
-the HTTP stack already ships (qh3, under niquests, under caldav).
+a sealed password cannot be passed off as a sealed address.
 """
 
 import base64
 import os
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-from qh3._hazmat import AeadAes256Gcm, CryptoError
 
 VERSION = "v1:"
 NONCE_BYTES = 12
@@ -27,7 +27,7 @@ def _key() -> bytes:
 def seal(plain: str, *, purpose: str) -> str:
     """Encrypt `plain`; a fresh random nonce each time."""
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AeadAes256Gcm(_key(), nonce).encrypt(0, plain.encode(), purpose.encode())
+    sealed = AESGCM(_key()).encrypt(nonce, plain.encode(), purpose.encode())
     return VERSION + base64.urlsafe_b64encode(nonce + sealed).decode()
 
 
@@ -38,6 +38,6 @@ def unseal(sealed: str, *, purpose: str) -> str:
     try:
         raw = base64.urlsafe_b64decode(sealed.removeprefix(VERSION))
         nonce, body = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
-        return AeadAes256Gcm(_key(), nonce).decrypt(0, body, purpose.encode()).decode()
-    except (CryptoError, ValueError) as error:
+        return AESGCM(_key()).decrypt(nonce, body, purpose.encode()).decode()
+    except (InvalidTag, ValueError) as error:
         raise UnsealError("cannot be opened with this key") from error
