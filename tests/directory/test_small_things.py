@@ -43,3 +43,12 @@ def test_the_admin_says_approaches_and_names_a_promotion():
     assert Approach._meta.verbose_name_plural == "approaches"
     assert str(promotion) == "Mira Okafor, 2027-01-04 to 2027-01-10"
     assert PromotionAdmin.autocomplete_fields == ["specialist"]
+
+
+def test_the_log_in_page_is_headed_like_the_link_that_leads_there(client):
+    page = client.get("/accounts/login/").content.decode()
+
+    assert "<h1>Log in</h1>" in page
+    assert ">Sign In</h1>" not in page
+    assert "Can&#x27;t log in?" in page or "Can't log in?" in page
+    assert 'href="/accounts/password/reset/"' in page
