@@ -207,9 +207,13 @@ PLACES = [
     Place("question-to-answer", "specialist_2", lambda w: w.question.get_absolute_url()),
     Place("inbox-specialist", "specialist_1", lambda w: "/inbox/"),
     Place("thread-specialist", "specialist_1", lambda w: w.thread.get_absolute_url()),
+    Place("insights", "specialist_1", lambda w: "/practice/insights/"),
+    Place("widget-settings", "specialist_1", lambda w: "/practice/widget/"),
+    Place("widget", "anonymous", lambda w: f"/widget/{w.specialist_1.slug}/?tz=Europe/Paris"),
     # Staff.
     Place("question-moderation", "staff", lambda w: w.question.get_absolute_url()),
     Place("article-staff", "staff", lambda w: w.published.get_absolute_url()),
+    Place("promotions-report", "staff", lambda w: "/staff/promotions/"),
 ]
 
 
