@@ -155,7 +155,5 @@ def notify_recipient(*, message_id: int) -> bool:
     recipient = thread.specialist.owner if thread.client_id == message.sender_id else thread.client
     if not recipient.is_active:
         return False
-    emails.send_message_notice(
-        to=recipient.email, name=recipient.display_name, thread_id=thread.pk
-    )
+    emails.send_message_notice(to=recipient.email, name=recipient.display_name, thread_id=thread.pk)
     return True
