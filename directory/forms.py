@@ -59,10 +59,19 @@ class NameForm(forms.ModelForm):
 class TimeZoneForm(forms.Form):
     tz = forms.ChoiceField(
         label=_("Your time zone"),
-        choices=[("", _("Choose your time zone")), *TIME_ZONE_CHOICES],
+        choices=[("", _("Choose your time zone")), *OFFERED_TIME_ZONE_CHOICES],
         help_text=_("Every time on the site and in our e-mails is shown in this zone."),
     )
     next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Current names only, but an older one already in use (Asia/Calcutta, which some
+        # browsers still report) stays valid and selected.
+        kept = self.data.get("tz") or self.initial.get("tz")
+        field = cast(forms.ChoiceField, self.fields["tz"])
+        if kept in dict(TIME_ZONE_CHOICES) and kept not in dict(OFFERED_TIME_ZONE_CHOICES):
+            field.choices = [*field.choices, (kept, kept.replace("_", " "))]
 
 
 class DeleteAccountForm(forms.Form):

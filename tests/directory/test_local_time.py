@@ -173,3 +173,14 @@ def test_the_header_offers_to_set_a_zone_until_one_is_known(client):
     assert "Times in Toronto" in page
     assert "/time-zone/?next=/" in page
     assert client.get("/time-zone/?next=/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_zone_page_offers_current_names_but_accepts_an_older_one_in_use(client):
+    page = client.get("/time-zone/").content.decode()
+    assert "Asia/Kolkata" in page and "Africa/Asmera" not in page
+
+    response = client.post("/time-zone/", {"tz": "Asia/Calcutta", "next": "/"})
+
+    assert response.status_code == 302
+    assert response.cookies["tz"].value == "Asia/Calcutta"
