@@ -56,10 +56,13 @@ class NameForm(forms.ModelForm):
         field_classes = {"pronouns": PlainLineField}
 
 
+ZONE_FORM_CHOICES = [("", _("Choose your time zone")), *OFFERED_TIME_ZONE_CHOICES]
+
+
 class TimeZoneForm(forms.Form):
     tz = forms.ChoiceField(
         label=_("Your time zone"),
-        choices=[("", _("Choose your time zone")), *OFFERED_TIME_ZONE_CHOICES],
+        choices=ZONE_FORM_CHOICES,
         help_text=_("Every time on the site and in our e-mails is shown in this zone."),
     )
     next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
@@ -71,7 +74,7 @@ class TimeZoneForm(forms.Form):
         kept = self.data.get("tz") or self.initial.get("tz")
         field = cast(forms.ChoiceField, self.fields["tz"])
         if kept in dict(TIME_ZONE_CHOICES) and kept not in dict(OFFERED_TIME_ZONE_CHOICES):
-            field.choices = [*field.choices, (kept, kept.replace("_", " "))]
+            field.choices = [*ZONE_FORM_CHOICES, (kept, kept.replace("_", " "))]
 
 
 class DeleteAccountForm(forms.Form):
