@@ -6,6 +6,7 @@ from datetime import time
 import pytest
 from playwright.sync_api import expect
 
+from directory import search
 from directory.models import Specialty
 from tests.bookings.conftest import open_hours
 from tests.browser.conftest import axe_violations, describe_violations, log_in
@@ -63,6 +64,7 @@ def listed(db):
     for specialist in specialists:
         open_hours(specialist, starts=time(9), ends=time(17))
         specialist.specialties.add(anxiety)
+    search.reindex(specialist_ids=[s.pk for s in specialists])  # PostgreSQL's search vector
     return specialists
 
 

@@ -39,9 +39,15 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+SITE = "restart-test-site"  # the application name the site's connections carry
+
+
 def _database_url() -> str:
     database = connection.settings_dict
-    return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    return (
+        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+        f"?application_name={SITE}"
+    )
 
 
 @pytest.fixture
@@ -81,11 +87,12 @@ def site(tmp_path) -> Iterator[str]:
 
 
 def _site_backends() -> set[int]:
-    """The server processes of the site's connections (every one but this test's own)."""
+    """The server processes of the site's connections (not those of other tests' threads)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"
+            "AND application_name = %s",
+            [SITE],
         )
         return {pid for (pid,) in cursor.fetchall()}
 
