@@ -41,6 +41,7 @@ def _specialist(name: str, *, hours: tuple[time, time]) -> Specialist:
         titles="Psychotherapist",
         status=Specialist.Status.PUBLISHED,
         time_zone="America/Toronto",
+        meeting_link="https://meet.example/bench",
     )
     WeeklyHours.objects.bulk_create(
         WeeklyHours(specialist=specialist, weekday=day, starts=hours[0], ends=hours[1])

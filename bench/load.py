@@ -151,6 +151,7 @@ def _make_specialists() -> list[str]:
             status=Specialist.Status.PUBLISHED,
             published_at=now,
             time_zone="Europe/Berlin",
+            meeting_link="https://meet.example/load",
         )
         for i, owner in enumerate(owners)
     )

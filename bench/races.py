@@ -107,6 +107,7 @@ class World:
             status=Specialist.Status.PUBLISHED,
             published_at=timezone.now(),
             time_zone="Europe/Berlin",
+            meeting_link="https://meet.example/races",
         )
         BookingSettings.objects.create(specialist=specialist, notice_hours=1, **rules)
         WeeklyHours.objects.bulk_create(
