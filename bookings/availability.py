@@ -310,10 +310,13 @@ def lock_specialist(*, specialist: Specialist) -> None:
     Specialist.objects.select_for_update().filter(pk=specialist.pk).values_list("pk").first()
 
 
-def read_hours(*, specialist: Specialist, since: date) -> Hours:
-    """Two queries: the settings (none when loaded with select_related), then the weekly
-    hours and the exceptions from `since` on, in one round trip."""
-    if Specialist.booking_settings.is_cached(specialist):
+def read_hours(*, specialist: Specialist, since: date, rules: Rules | None = None) -> Hours:
+    """Two queries: the settings (none when loaded with select_related, or when the caller
+    gives the `rules` it has just read), then the weekly hours and the exceptions from
+    `since` on, in one round trip."""
+    if rules is not None:
+        booking_settings = None
+    elif Specialist.booking_settings.is_cached(specialist):
         booking_settings = getattr(specialist, "booking_settings", None)
     else:
         booking_settings = BookingSettings.objects.filter(specialist=specialist).first()
@@ -339,7 +342,7 @@ def read_hours(*, specialist: Specialist, since: date) -> Hours:
                 )
             )
     return Hours(
-        rules=Rules.from_settings(booking_settings),
+        rules=rules or Rules.from_settings(booking_settings),
         weekly=_weekly_map(weekly),
         exceptions=tuple(exceptions),
         since=since,

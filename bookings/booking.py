@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from bookings import availability, notices, reminders
 from bookings.availability import SLOT
-from bookings.models import BusyTime, Consultation, Notice
+from bookings.models import BookingSettings, BusyTime, Consultation, Notice
 from directory.models import Specialist, User
 
 MAX_UPCOMING_PER_CLIENT = 3
@@ -127,32 +127,58 @@ def _facts(
         verified, with_specialist, upcoming, cancelled_before, clashes, day_bookings = (
             cursor.fetchone()
         )
-    if isinstance(cancelled_before, str):  # SQLite returns a subquery's datetime as text
-        cancelled_before = datetime.fromisoformat(cancelled_before)
-    if cancelled_before is not None and cancelled_before.tzinfo is None:
-        cancelled_before = cancelled_before.replace(tzinfo=UTC)
     return _Facts(
         verified=bool(verified),
         with_specialist=bool(with_specialist),
         upcoming=upcoming,
-        cancelled_before=cancelled_before,
+        cancelled_before=_aware(cancelled_before),
         slot_clashes=bool(clashes),
         slot_day_bookings=day_bookings,
     )
 
 
-def _locked_specialist(specialist: Specialist) -> Specialist:
-    """The first lock of every change: the specialist's row, read fresh with their rules."""
-    return (
-        Specialist.objects.select_for_update(of=("self",))
-        .select_related("booking_settings")
-        .defer(*_LONG_TEXTS)
-        .get(pk=specialist.pk)
+# The first statement of every change, written out because it runs on every booking.
+_SPECIALIST_SQL = f"""
+SELECT s.status, s.offers_free_consultation, s.next_free_slot_at, s.time_zone,
+       b.buffer_minutes, b.notice_hours, b.horizon_days, b.daily_cap
+FROM {Specialist._meta.db_table} s
+LEFT JOIN {BookingSettings._meta.db_table} b ON b.specialist_id = s.id
+WHERE s.id = %s
+"""  # noqa: S608 (table names only; the value is a parameter)
+_CLIENT_SQL = f"SELECT 1 FROM {User._meta.db_table} WHERE id = %s"  # noqa: S608
+
+
+def _lock_specialist(specialist: Specialist) -> availability.Rules:
+    """The first lock of every change: the specialist's row. Reads their state into
+    `specialist` and returns their booking rules, both as committed now."""
+    sql = _SPECIALIST_SQL
+    if connection.features.has_select_for_update_of:
+        sql += " FOR UPDATE OF s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [specialist.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise BookingError(_("This specialist is not offering free consultations right now."))
+    specialist.status, offers, next_free, specialist.time_zone, *rules = row
+    specialist.offers_free_consultation = bool(offers)
+    specialist.next_free_slot_at = _aware(next_free)
+    buffer, notice, horizon, cap = rules
+    if buffer is None:
+        return availability.Rules()
+    return availability.Rules.from_settings(
+        BookingSettings(
+            buffer_minutes=buffer, notice_hours=notice, horizon_days=horizon, daily_cap=cap
+        )
     )
 
 
-# What a booking never reads of the specialist's row, and would cost the most to fetch.
-_LONG_TEXTS = ("bio", "bio_html", "education", "search_document", "rejection_reason")
+def _aware(moment: datetime | str | None) -> datetime | None:
+    """A moment read by a written-out query: SQLite gives naive UTC, or text."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
 
 
 def lock_specialists(*, ids: Iterable[int]) -> None:
@@ -168,7 +194,9 @@ def lock_specialists(*, ids: Iterable[int]) -> None:
 
 def _lock_client(client: User) -> None:
     """The second lock: one client's bookings queue, so their limits cannot be raced past."""
-    User.objects.select_for_update().filter(pk=client.pk).values_list("pk").first()
+    sql = _CLIENT_SQL + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [client.pk])
 
 
 def _check_slot(
@@ -177,6 +205,7 @@ def _check_slot(
     specialist: Specialist,
     starts_at: datetime,
     now: datetime,
+    rules: availability.Rules | None = None,
     moving: Consultation | None = None,
 ) -> availability.Calendar:
     """Every rule about a slot and the client, decided with the locks held (the caller took
@@ -189,7 +218,9 @@ def _check_slot(
     # The hours as committed, never from the cache: an edit saved a moment ago counts.
     zone = availability.zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
     hours = availability.read_hours(
-        specialist=specialist, since=min(now, starts_at).astimezone(zone).date() - timedelta(1)
+        specialist=specialist,
+        since=min(now, starts_at).astimezone(zone).date() - timedelta(1),
+        rules=rules,
     )
     calendar = availability.Calendar(
         zone=zone, rules=hours.rules, weekly=hours.weekly, exceptions=hours.exceptions
@@ -257,11 +288,13 @@ def book(
         raise BookingError(_("Please give a phone number for a phone consultation."))
     if len(note) > NOTE_MAX_LENGTH:
         raise BookingError(_("Please keep the note to 500 characters."))
-    specialist = _locked_specialist(specialist)
+    rules = _lock_specialist(specialist)
     if not (specialist.is_listed and specialist.offers_free_consultation):
         raise BookingError(_("This specialist is not offering free consultations right now."))
     _lock_client(client)
-    calendar = _check_slot(client=client, specialist=specialist, starts_at=starts_at, now=now)
+    calendar = _check_slot(
+        client=client, specialist=specialist, starts_at=starts_at, now=now, rules=rules
+    )
     # No savepoint: a refused insert ends the whole booking, and the BookingError raised
     # below rolls the transaction back as it leaves this function.
     try:
@@ -287,7 +320,7 @@ def book(
 
 def _lock(consultation: Consultation, *, client: bool = False) -> Consultation:
     """Lock in the one order: the specialist, (the client,) then the consultation."""
-    _locked_specialist(consultation.specialist)
+    _lock_specialist(consultation.specialist)
     if client:
         _lock_client(consultation.client)
     return (
