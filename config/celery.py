@@ -32,16 +32,16 @@ def ping() -> str:
 
 
 class QuietEmptySweep(logging.Filter):
-    """The outbox sweep runs every 5 seconds: its runs are logged only when they sent
-    something (the worker's "received" and "succeeded" lines, beat's "sending due task")."""
+    """Sweeps that run every few seconds are logged only when they did something (the
+    worker's "received" and "succeeded" lines, beat's "sending due task")."""
 
-    TASK = "bookings.send_notices"
+    TASKS = frozenset({"bookings.send_notices", "calendars.sync_due", "calendars.write_back"})
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
-        if isinstance(args, dict) and args.get("name") == self.TASK:
-            return args.get("return_value", "0") != "0"  # a repr: the number of e-mails sent
-        return not (isinstance(args, tuple) and self.TASK in args)
+        if isinstance(args, dict) and args.get("name") in self.TASKS:
+            return args.get("return_value", "0") != "0"  # a repr: how many it handled
+        return not (isinstance(args, tuple) and self.TASKS.intersection(map(str, args)))
 
 
 for _name in ("celery.app.trace", "celery.worker.strategy", "celery.beat"):

@@ -1,4 +1,4 @@
-"""The development console shows the outbox sweep only when it sent something."""
+"""The development console shows the frequent sweeps only when they did something."""
 
 import logging
 
@@ -20,6 +20,9 @@ def _record(logger: str, msg: str, args: object) -> logging.LogRecord:
         ("celery.app.trace", {"name": "bookings.send_notices", "return_value": "0"}, False),
         ("celery.app.trace", {"name": "bookings.send_notices", "return_value": "2"}, True),
         ("celery.beat", ("bookings-send-notices", "bookings.send_notices"), False),
+        ("celery.app.trace", {"name": "calendars.sync_due", "return_value": "0"}, False),
+        ("celery.app.trace", {"name": "calendars.write_back", "return_value": "3"}, True),
+        ("celery.beat", ("calendars-sync-due", "calendars.sync_due"), False),
         ("celery.app.trace", {"name": "bookings.sweep_due_reminders", "return_value": "0"}, True),
         ("celery.beat", ("content-relink", "content.recompute_changed_profiles"), True),
     ],
