@@ -326,6 +326,10 @@ def seed_specialists(*, total: int, rng_seed: int = 2026) -> DemoResult:
                 bio=bio,
                 bio_html=markdown.render(bio),
                 offers_free_consultation=rng.random() < 0.8,
+                # Most meet by video; the rest offer a phone call only.
+                meeting_link=f"https://meet.example/{slugify(name)}-{index}"
+                if rng.random() < 0.8
+                else "",
                 photo=photos[index % len(photos)],
                 search_document=search_document_for(
                     name=name,
