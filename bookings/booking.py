@@ -246,7 +246,7 @@ def _check_slot(
                     "You have cancelled twice with this specialist in the last week, so you "
                     "can book with them again from %(date)s. You can still book with others."
                 )
-                % {"date": formats.date_format(again.astimezone(zone), "DATE_FORMAT")}
+                % {"date": formats.date_format(again.astimezone(zone), "l j F")}
             )
     if not availability.offers_after_checks(
         calendar,
