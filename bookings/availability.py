@@ -285,22 +285,14 @@ def _specialist_key(specialist: Specialist) -> str:
     return f"{specialist.pk}:{created}"
 
 
-def _hours_token(specialist: Specialist) -> str:
-    """The current version of the specialist's hours in the cache: a random token that
-    every committed edit replaces, so a reader that read the old hours can only ever
-    have filled the old token's entry, which nobody asks for again."""
-    key = f"bookings:hours-token:{_specialist_key(specialist)}"
-    token = cache.get(key)
-    if token is None:
-        cache.add(key, uuid.uuid4().hex, None)
-        token = cache.get(key) or "none"
-    return str(token)
+def _token_key(specialist: Specialist) -> str:
+    return f"bookings:hours-token:{_specialist_key(specialist)}"
 
 
 def hours_changed(*, specialist: Specialist) -> None:
     """Call inside the transaction of any change to hours, time off or booking rules: once
     it commits, cached hours are never read again."""
-    key = f"bookings:hours-token:{_specialist_key(specialist)}"
+    key = _token_key(specialist)
     transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
 
 
@@ -373,18 +365,27 @@ def read_hours(*, specialist: Specialist, since: date, rules: Rules | None = Non
 
 
 def hours_for(*, specialist: Specialist, since: date) -> Hours:
-    """The specialist's hours, from the cache when it holds them.
+    """The specialist's hours, from the cache when it holds them: one cache round trip.
 
-    The cache is filled only outside transactions, so it never holds a write that may still
-    be rolled back, and under the token read before the hours (see `_hours_token`).
+    The entry carries the version token read before the hours were, and counts only while
+    that token is current. Every committed edit replaces the token (`hours_changed`), so a
+    reader that read the old hours can never make them current again. The cache is filled
+    only outside transactions, so it never holds a write that may still be rolled back.
     """
-    key = f"bookings:hours:v2:{_specialist_key(specialist)}:{_hours_token(specialist)}"
-    cached = cache.get(key)
-    if isinstance(cached, Hours) and cached.since <= since:
-        return cached
+    token_key, key = _token_key(specialist), f"bookings:hours:v3:{_specialist_key(specialist)}"
+    found = cache.get_many([token_key, key])
+    token = found.get(token_key)
+    cached = found.get(key)
+    if token is not None and isinstance(cached, tuple) and len(cached) == 2:
+        cached_token, hours = cached
+        if cached_token == token and isinstance(hours, Hours) and hours.since <= since:
+            return hours
+    if token is None:
+        cache.add(token_key, uuid.uuid4().hex, None)
+        token = cache.get(token_key)
     hours = read_hours(specialist=specialist, since=since)
-    if not connection.in_atomic_block:
-        cache.set(key, hours, HOURS_CACHE_SECONDS)
+    if token is not None and not connection.in_atomic_block:
+        cache.set(key, (token, hours), HOURS_CACHE_SECONDS)
     return hours
 
 
