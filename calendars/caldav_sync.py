@@ -14,14 +14,15 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from caldav.calendarobjectresource import Event
-from caldav.collection import Calendar
+from caldav.collection import Calendar, SynchronizableCalendarObjectCollection
 from caldav.davclient import DAVClient
 from caldav.elements import dav
 from caldav.lib import error as dav_error
+from caldav.lib.url import URL
 from django.utils.translation import gettext as _
 
 from calendars import fetching, parsing, sealing
-from calendars.models import CalendarConnection
+from calendars.models import CalendarConnection, RemoteCalendar, RemoteObject
 
 TIMEOUT_SECONDS = 10
 MAX_CALENDARS = 50
@@ -135,32 +136,124 @@ def _sync_token(calendar: Calendar) -> str:
     return str(token or "")[:500]
 
 
-def busy_intervals(
+@dataclass(frozen=True)
+class CalendarChanges:
+    """What one read found in a calendar: every object in the window when `full`, else
+    only the objects changed (`changed`) or removed (`deleted`) since the stored token."""
+
+    calendar_id: int
+    token: str
+    full: bool
+    changed: dict[str, list[parsing.Interval]]
+    deleted: frozenset[str]
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.full or self.changed or self.deleted)
+
+
+def _href(resource: object) -> str:
+    return str(cast("URL", cast("Event", resource).url).canonical())[:1000]
+
+
+def _busy_of(data: str | None, zone: ZoneInfo, start: datetime, end: datetime) -> list:
+    if not data or OWN_UID_MARK in data:  # gone meanwhile, or one of our consultations
+        return []
+    return parsing.busy_intervals(data=data.encode(), zone=zone, start=start, end=end)
+
+
+def _read_all(
+    calendar: Calendar, calendar_id: int, zone: ZoneInfo, start: datetime, end: datetime
+) -> CalendarChanges:
+    # The token first: a change made during the search is then reported again, harmlessly.
+    token = _sync_token(calendar)
+    events: object = calendar.search(start=start, end=end, event=True, expand=False)
+    changed = {
+        _href(event): _busy_of(event.data, zone, start, end)
+        for event in cast("list[Event]", events)
+    }
+    return CalendarChanges(calendar_id, token, True, changed, frozenset())
+
+
+def _read_since(
+    calendar: Calendar, calendar_id: int, token: str, zone: ZoneInfo, start: datetime, end: datetime
+) -> CalendarChanges | None:
+    """Only what changed since `token` (one small request when nothing did); None when the
+    server no longer accepts the token or cut its answer short."""
+    try:
+        found = cast(
+            "SynchronizableCalendarObjectCollection",
+            calendar.get_objects_by_sync_token(
+                sync_token=token, load_objects=True, disable_fallback=True
+            ),
+        )
+    except dav_error.DAVError:
+        return None  # an expired token; a real refusal shows again in the full read
+    if found.truncated:
+        return None
+    deleted = frozenset(str(url)[:1000] for url in found.deleted_urls)
+    changed = {
+        _href(resource): _busy_of(getattr(resource, "data", None), zone, start, end)
+        for resource in found.objects
+        if _href(resource) not in deleted
+    }
+    return CalendarChanges(calendar_id, str(found.sync_token or "")[:500], False, changed, deleted)
+
+
+def read_changes(
     *,
     connection: CalendarConnection,
     zone: ZoneInfo,
     start: datetime,
     end: datetime,
     fresh: bool,
-) -> tuple[list[parsing.Interval] | None, dict[int, str]]:
-    """Busy times between `start` and `end` in the calendars chosen for reading, and each
-    calendar's sync token; None instead of the times when `fresh` and no token changed.
+) -> list[CalendarChanges]:
+    """What changed in each calendar chosen for reading, between `start` and `end`.
 
-    Raises CalDAVError or parsing.ParseError.
+    With a sync token kept from the last read (and `fresh`: the window has not moved far),
+    only the changes since are fetched (RFC 6578); otherwise, or when the server refuses
+    the token, the calendar's events in the window are read in full. Raises CalDAVError
+    or parsing.ParseError.
     """
     client = client_for(connection)
-    chosen = list(connection.calendars.filter(read_busy=True))
+    found = []
     with plain_errors():
-        calendars = {remote.pk: calendar_at(client=client, url=remote.url) for remote in chosen}
-        tokens = {pk: _sync_token(calendar) for pk, calendar in calendars.items()}
-        if fresh and all(tokens[r.pk] and tokens[r.pk] == r.sync_token for r in chosen):
-            return None, tokens
-        found: list[parsing.Interval] = []
-        for calendar in calendars.values():
-            events: object = calendar.search(start=start, end=end, event=True, expand=False)
-            for event in cast("list[Event]", events):
-                data = event.data or ""
-                if OWN_UID_MARK in data:
-                    continue
-                found += parsing.busy_intervals(data=data.encode(), zone=zone, start=start, end=end)
-    return found, tokens
+        for remote in connection.calendars.filter(read_busy=True):
+            calendar = calendar_at(client=client, url=remote.url)
+            changes = None
+            if fresh and remote.sync_token:
+                changes = _read_since(calendar, remote.pk, remote.sync_token, zone, start, end)
+            found.append(changes or _read_all(calendar, remote.pk, zone, start, end))
+    return found
+
+
+def store_changes(
+    *, connection: CalendarConnection, changes: list[CalendarChanges]
+) -> list[parsing.Interval]:
+    """Apply a read to the stored objects (and tokens) of the connection's calendars; the
+    busy intervals of every calendar read. Calendars no longer read are forgotten."""
+    read = [change.calendar_id for change in changes]
+    stored = RemoteObject.objects.filter(calendar__connection=connection)
+    stored.exclude(calendar_id__in=read).delete()
+    connection.calendars.exclude(pk__in=read).update(sync_token="")
+    for change in changes:
+        objects = RemoteObject.objects.filter(calendar_id=change.calendar_id)
+        if change.full:
+            objects.delete()
+        elif change.changed or change.deleted:
+            objects.filter(href__in=[*change.changed, *change.deleted]).delete()
+        RemoteObject.objects.bulk_create(
+            RemoteObject(
+                calendar_id=change.calendar_id,
+                href=href,
+                busy=[[s.isoformat(), e.isoformat()] for s, e in intervals],
+            )
+            for href, intervals in change.changed.items()
+            if intervals
+        )
+        RemoteCalendar.objects.filter(pk=change.calendar_id).update(sync_token=change.token)
+    return [
+        (datetime.fromisoformat(s), datetime.fromisoformat(e))
+        for busy in stored.values_list("busy", flat=True)
+        for s, e in busy
+    ]

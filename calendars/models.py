@@ -16,6 +16,7 @@ from bookings.models import ClaimQuerySet, Consultation
 from directory.models import Specialist
 
 SYNC_EVERY = timedelta(minutes=10)
+REMOVAL_GIVES_UP = timedelta(hours=24)
 
 
 class CalendarConnection(models.Model):
@@ -41,6 +42,8 @@ class CalendarConnection(models.Model):
     last_modified = models.CharField(max_length=100, blank=True)
     # For servers that send neither: the same bytes again are not parsed again.
     content_hash = models.CharField(max_length=64, blank=True)
+    # The busy intervals last stored: the same set again is not written again.
+    busy_hash = models.CharField(max_length=64, blank=True)
     parsed_at = models.DateTimeField(null=True, blank=True)
 
     # Scheduling: each connection is due at its own moment, so that syncs spread out.
@@ -55,6 +58,10 @@ class CalendarConnection(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     failing_since = models.DateTimeField(null=True, blank=True)
     failure_notified_at = models.DateTimeField(null=True, blank=True)
+    # Set when the specialist removes it while our consultations are still in one of its
+    # calendars: it is no longer read, and its credentials are kept (sealed) only until
+    # the write-back sweep has taken those events out, REMOVAL_GIVES_UP at most.
+    removing_since = models.DateTimeField(null=True, blank=True)
 
     objects = ClaimQuerySet.as_manager()
 
@@ -99,6 +106,24 @@ class RemoteCalendar(models.Model):
 
     def __str__(self) -> str:
         return f"remote calendar #{self.pk}"
+
+
+class RemoteObject(models.Model):
+    """The busy moments of one object (event) of a CalDAV calendar, as last read, so that
+    a sync token's changes update them without reading the whole calendar again. Only
+    moments: never a title."""
+
+    calendar = models.ForeignKey(RemoteCalendar, on_delete=models.CASCADE, related_name="+")
+    href = models.CharField(max_length=1000)
+    busy = models.JSONField(default=list)  # [[start, end], ...] as ISO 8601 UTC
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "href"], name="remote_object_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"remote object #{self.pk}"
 
 
 class WrittenEvent(models.Model):

@@ -7,17 +7,22 @@ KEEP_ON_FAILURE; then they are dropped and the specialist is e-mailed once.
 
 import hashlib
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import connection as db_connection
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from bookings import busy
 from bookings.availability import lock_specialist, zone_or_none
-from bookings.models import BookingSettings, BusyTime
+from bookings.models import BookingSettings
 from calendars import caldav_sync, emails, fetching, parsing, sealing
-from calendars.models import SYNC_EVERY, CalendarConnection, RemoteCalendar
+from calendars.models import SYNC_EVERY, CalendarConnection
 
 KEEP_ON_FAILURE = timedelta(hours=24)
 STATUS_DAYS = 30
@@ -37,7 +42,7 @@ def due_batches(*, now: datetime) -> list[list[int]]:
     """
     with transaction.atomic():
         ids = list(
-            CalendarConnection.objects.filter(next_sync_at__lte=now)
+            CalendarConnection.objects.filter(next_sync_at__lte=now, removing_since=None)
             .order_by("next_sync_at")
             .values_list("pk", flat=True)[:MAX_PER_SWEEP]
         )
@@ -46,11 +51,7 @@ def due_batches(*, now: datetime) -> list[list[int]]:
 
 
 def _window(connection: CalendarConnection, now: datetime) -> tuple[ZoneInfo, datetime, datetime]:
-    horizon = (
-        BookingSettings.objects.filter(specialist_id=connection.specialist_id)
-        .values_list("horizon_days", flat=True)
-        .first()
-    ) or DEFAULT_HORIZON_DAYS
+    horizon = getattr(connection, "horizon_days", None) or DEFAULT_HORIZON_DAYS
     zone = zone_or_none(connection.specialist.time_zone) or ZoneInfo("UTC")
     return zone, now, now + timedelta(days=horizon + 1)
 
@@ -59,10 +60,25 @@ def _fresh(connection: CalendarConnection, now: datetime) -> bool:
     return connection.parsed_at is not None and connection.parsed_at > now - REPARSE_AFTER
 
 
-def _read_subscription(
-    connection: CalendarConnection, now: datetime, changes: dict[str, object]
-) -> list[parsing.Interval] | None:
-    """The busy intervals of a subscribed calendar, or None when it has not changed."""
+@dataclass
+class _Read:
+    """What reading one connection gave, before anything is stored."""
+
+    connection: CalendarConnection
+    changes: dict[str, object] = field(default_factory=dict)
+    intervals: list[parsing.Interval] | None = None  # None: unchanged
+    caldav: list[caldav_sync.CalendarChanges] | None = None
+    error: str = ""
+
+    @property
+    def unchanged(self) -> bool:
+        if self.caldav is not None:
+            return all(change.nothing for change in self.caldav)
+        return self.intervals is None
+
+
+def _read_subscription(read: _Read, now: datetime) -> None:
+    connection = read.connection
     fresh = _fresh(connection, now)
     fetched = fetching.fetch(
         url=sealing.unseal(connection.url_sealed, purpose="url"),
@@ -70,96 +86,131 @@ def _read_subscription(
         last_modified=connection.last_modified if fresh else "",
     )
     if fetched.body is None:
-        return None
+        return
     digest = hashlib.sha256(fetched.body).hexdigest()
     if fresh and digest == connection.content_hash:
-        return None
+        return
     zone, start, end = _window(connection, now)
-    intervals = parsing.busy_intervals(data=fetched.body, zone=zone, start=start, end=end)
-    changes.update(etag=fetched.etag[:300], last_modified=fetched.last_modified[:100])
-    changes.update(parsed_at=now, content_hash=digest)
-    return intervals
+    read.intervals = parsing.busy_intervals(data=fetched.body, zone=zone, start=start, end=end)
+    read.changes.update(etag=fetched.etag[:300], last_modified=fetched.last_modified[:100])
+    read.changes.update(parsed_at=now, content_hash=digest)
 
 
-def _read_caldav(
-    connection: CalendarConnection, now: datetime, changes: dict[str, object]
-) -> tuple[list[parsing.Interval] | None, dict[int, str]]:
-    """The busy intervals of a CalDAV account (None when no sync token changed), and the
-    tokens to keep once they are stored."""
-    zone, start, end = _window(connection, now)
-    found, tokens = caldav_sync.busy_intervals(
-        connection=connection, zone=zone, start=start, end=end, fresh=_fresh(connection, now)
+def _read_caldav(read: _Read, now: datetime) -> None:
+    zone, start, end = _window(read.connection, now)
+    fresh = _fresh(read.connection, now)
+    read.caldav = caldav_sync.read_changes(
+        connection=read.connection, zone=zone, start=start, end=end, fresh=fresh
     )
-    if found is not None:
-        changes["parsed_at"] = now
-    return found, tokens
+    if not fresh:
+        read.changes["parsed_at"] = now
+
+
+def _read(connection: CalendarConnection, now: datetime) -> _Read:
+    """Fetch and parse, outside any transaction; failures become plain words."""
+    read = _Read(connection=connection, changes={"claimed_at": None, "claim": ""})
+    try:
+        if connection.kind == CalendarConnection.Kind.CALDAV:
+            _read_caldav(read, now)
+        else:
+            _read_subscription(read, now)
+    except SyncFailure as error:
+        read.error = str(error)
+    except sealing.UnsealError:
+        read.error = _("The stored address can no longer be read; please add it again.")
+    return read
+
+
+def sync_connections(*, connection_ids: list[int], now: datetime) -> int:
+    """Sync the given connections that no other worker holds; how many were synced.
+
+    Claimed in one UPDATE; an unchanged calendar (304, same bytes, same sync token) then
+    costs one shared UPDATE at the end, and a changed one its own short transaction.
+    Never raises for what a calendar holds or how its server answers.
+    """
+    token = secrets.token_hex(16)
+    with quick_commit():
+        claimed = (
+            CalendarConnection.objects.filter(pk__in=connection_ids, removing_since=None)
+            .unclaimed(now=now)
+            .update(claimed_at=now, claim=token, last_attempt_at=now)
+        )
+    if not claimed:
+        return 0
+    horizon = BookingSettings.objects.filter(specialist_id=OuterRef("specialist_id"))
+    found = (
+        CalendarConnection.objects.filter(claim=token)
+        .select_related("specialist")
+        .annotate(horizon_days=Subquery(horizon.values("horizon_days")[:1]))
+        .order_by("pk")
+    )
+    reads = [_read(connection, now) for connection in found]
+    unchanged = [read.connection.pk for read in reads if not read.error and read.unchanged]
+    for read in reads:
+        if read.error:
+            _failed(read.connection, message=read.error, now=now, changes=read.changes)
+        elif not read.unchanged:
+            _succeeded(read, now=now)
+    if unchanged:
+        with quick_commit():
+            CalendarConnection.objects.filter(pk__in=unchanged, claim=token).update(
+                claimed_at=None, claim="", last_success_at=now, **_CLEARED
+            )
+    return claimed
 
 
 def sync_connection(*, connection_id: int, now: datetime) -> bool:
-    """Sync one connection unless another worker holds it; False when nothing was done.
+    """Sync one connection unless another worker holds it; False when nothing was done."""
+    return bool(sync_connections(connection_ids=[connection_id], now=now))
 
-    Never raises for what the calendar holds or how its server answers.
-    """
-    token = secrets.token_hex(16)
-    claimed = (
-        CalendarConnection.objects.filter(pk=connection_id)
-        .unclaimed(now=now)
-        .update(claimed_at=now, claim=token, last_attempt_at=now)
-    )
-    if not claimed:
-        return False
-    connection = CalendarConnection.objects.select_related("specialist").get(pk=connection_id)
-    changes: dict[str, object] = {"claimed_at": None, "claim": ""}
-    tokens: dict[int, str] = {}
-    try:
-        if connection.kind == CalendarConnection.Kind.CALDAV:
-            intervals, tokens = _read_caldav(connection, now, changes)
-        else:
-            intervals = _read_subscription(connection, now, changes)
-    except SyncFailure as error:
-        _failed(connection, message=str(error), now=now, changes=changes)
-    except sealing.UnsealError:
-        message = _("The stored address can no longer be read; please add it again.")
-        _failed(connection, message=message, now=now, changes=changes)
-    else:
-        _succeeded(connection, intervals=intervals, now=now, changes=changes)
-        for pk, token in tokens.items():
-            RemoteCalendar.objects.filter(pk=pk).update(sync_token=token)
-    return True
+
+@contextmanager
+def quick_commit() -> Iterator[None]:
+    """A transaction whose commit does not wait for the disk (PostgreSQL). What a sync
+    writes is redone by the next sync if a crash loses it, and every commit that does
+    wait (a booking) flushes it first, so nothing that depends on it can survive without it."""
+    with transaction.atomic():
+        if db_connection.vendor == "postgresql":
+            with db_connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
 
 
 _CLEARED = {"last_error": "", "failing_since": None, "failure_notified_at": None}
 
 
-def _succeeded(
-    connection: CalendarConnection,
-    *,
-    intervals: list[parsing.Interval] | None,
-    now: datetime,
-    changes: dict[str, object],
-) -> None:
-    if intervals is None:
-        # Unchanged (304): one UPDATE, so that an unchanged calendar costs almost nothing.
-        CalendarConnection.objects.filter(pk=connection.pk).update(
-            **changes, **_CLEARED, last_success_at=now
-        )
-        return
-    with transaction.atomic():
+def _busy_hash(intervals: list[parsing.Interval]) -> str:
+    text = ";".join(f"{start.isoformat()}/{end.isoformat()}" for start, end in sorted(intervals))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _succeeded(read: _Read, *, now: datetime) -> None:
+    connection = read.connection
+    with quick_commit():
         # Locked (specialist, then connection, as a removal does) so that a removal cannot
         # slip in between and leave orphaned busy times.
         lock_specialist(specialist=connection.specialist)
-        if not CalendarConnection.objects.select_for_update().filter(pk=connection.pk).exists():
-            return
-        busy.replace_busy_times(
-            specialist=connection.specialist, source=connection.source, intervals=intervals, now=now
+        locked = CalendarConnection.objects.select_for_update().filter(
+            pk=connection.pk, removing_since=None
         )
-        count = BusyTime.objects.filter(
-            specialist_id=connection.specialist_id,
-            source=connection.source,
-            starts_at__lt=now + timedelta(days=STATUS_DAYS),
-        ).count()
-        CalendarConnection.objects.filter(pk=connection.pk).update(
-            **changes, **_CLEARED, last_success_at=now, busy_count=count
+        if not locked.exists():
+            return
+        intervals = read.intervals
+        if read.caldav is not None:
+            intervals = caldav_sync.store_changes(connection=connection, changes=read.caldav)
+        intervals = intervals or []
+        digest = _busy_hash(intervals)
+        if digest != connection.busy_hash:  # the same busy times again are not written
+            busy.replace_busy_times(
+                specialist=connection.specialist,
+                source=connection.source,
+                intervals=intervals,
+                now=now,
+            )
+        soon = now + timedelta(days=STATUS_DAYS)
+        count = sum(1 for start, end in intervals if end > now and start < soon)
+        locked.update(
+            **read.changes, **_CLEARED, last_success_at=now, busy_count=count, busy_hash=digest
         )
 
 
@@ -176,7 +227,7 @@ def _failed(
         # One worker wins the conditional UPDATE: the e-mail goes out once per failure. It
         # is sent before the commit, so that a mail server error leaves it for the next sync.
         won = CalendarConnection.objects.filter(pk=connection.pk, failure_notified_at=None).update(
-            failure_notified_at=now, busy_count=0
+            failure_notified_at=now, busy_count=0, busy_hash=""
         )
         if won:
             busy.forget_source(specialist=connection.specialist, source=connection.source, now=now)

@@ -18,7 +18,7 @@ def sync_due() -> int:
 @shared_task(name="calendars.sync_batch")
 def sync_batch(connection_ids: list[int]) -> int:
     """No retry: a failing calendar keeps its error and is due again at its next turn."""
-    return sum(sync.sync_connection(connection_id=pk, now=timezone.now()) for pk in connection_ids)
+    return sync.sync_connections(connection_ids=connection_ids, now=timezone.now())
 
 
 @shared_task(name="calendars.write_back")

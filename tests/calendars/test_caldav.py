@@ -230,27 +230,84 @@ def test_a_server_that_is_down_leaves_the_event_to_a_later_sweep(specialist, rad
     assert row.claim == ""
 
 
-def test_an_unchanged_caldav_calendar_is_not_searched_again(specialist, radicale, monkeypatch):
+@pytest.fixture
+def requests_made(monkeypatch):
+    """The (method, path) of every request the CalDAV client sends."""
+    made = []
+    real_request = caldav_sync.DAVClient.request
+
+    def request(self, url, method="GET", *args, **kwargs):
+        made.append((method, str(url).rsplit("/", 2)[-2]))
+        return real_request(self, url, method, *args, **kwargs)
+
+    monkeypatch.setattr(caldav_sync.DAVClient, "request", request)
+    return made
+
+
+def busy_starts():
+    return sorted(BusyTime.objects.values_list("starts_at", flat=True))
+
+
+def test_an_unchanged_caldav_calendar_costs_one_small_request_each(
+    specialist, radicale, requests_made
+):
     put_event(radicale.work, in_two_days(15), uid="work@test")
     connection = connect(specialist, radicale)
     sync.sync_connection(connection_id=connection.pk, now=timezone.now())
     assert all(c.sync_token for c in connection.calendars.all())
-    searches = []
-    real_search = caldav_sync.Calendar.search
-    monkeypatch.setattr(
-        caldav_sync.Calendar,
-        "search",
-        lambda self, **kw: searches.append(self.url) or real_search(self, **kw),
-    )
+    requests_made.clear()
 
     sync.sync_connection(connection_id=connection.pk, now=timezone.now())
-    assert searches == []
-    assert BusyTime.objects.count() == 1
 
+    assert sorted(method for method, _ in requests_made) == ["REPORT", "REPORT"]
+    assert busy_starts() == [in_two_days(15)]
+    connection.refresh_from_db()
+    assert connection.last_success_at is not None
+    assert connection.last_error == ""
+
+
+def test_a_changed_caldav_calendar_fetches_only_what_changed(specialist, radicale, requests_made):
+    put_event(radicale.work, in_two_days(15), uid="work@test")
+    put_event(radicale.work, in_two_days(17), uid="gym@test")
+    connection = connect(specialist, radicale)
+    sync.sync_connection(connection_id=connection.pk, now=timezone.now())
     put_event(radicale.family, in_two_days(18), uid="family@test")
+    radicale.work.event_by_uid("gym@test").delete()
+    requests_made.clear()
+
     sync.sync_connection(connection_id=connection.pk, now=timezone.now())
-    assert len(searches) == 2
-    assert BusyTime.objects.count() == 2
+
+    assert busy_starts() == [in_two_days(15), in_two_days(18)]
+    gets = [path for method, path in requests_made if method == "GET"]
+    assert len(gets) == 1  # the new event only; nothing is searched again
+    assert all(method in {"REPORT", "GET"} for method, _ in requests_made)
+
+
+def test_a_token_the_server_no_longer_accepts_falls_back_to_a_full_read(specialist, radicale):
+    put_event(radicale.work, in_two_days(15), uid="work@test")
+    connection = connect(specialist, radicale)
+    sync.sync_connection(connection_id=connection.pk, now=timezone.now())
+    put_event(radicale.family, in_two_days(18), uid="family@test")
+    connection.calendars.update(sync_token="http://radicale.org/ns/sync/0000-expired")
+
+    sync.sync_connection(connection_id=connection.pk, now=timezone.now())
+
+    assert busy_starts() == [in_two_days(15), in_two_days(18)]
+    assert not connection.calendars.filter(sync_token__endswith="expired").exists()
+    connection.refresh_from_db()
+    assert connection.last_error == ""
+
+
+def test_a_server_without_sync_tokens_is_read_in_full_each_time(specialist, radicale, monkeypatch):
+    put_event(radicale.work, in_two_days(15), uid="work@test")
+    connection = connect(specialist, radicale)
+    monkeypatch.setattr(caldav_sync, "_sync_token", lambda calendar: "")
+    sync.sync_connection(connection_id=connection.pk, now=timezone.now())
+    put_event(radicale.family, in_two_days(18), uid="family@test")
+
+    sync.sync_connection(connection_id=connection.pk, now=timezone.now())
+
+    assert busy_starts() == [in_two_days(15), in_two_days(18)]
 
 
 def test_a_calendar_no_longer_chosen_stops_blocking_at_the_next_sync(specialist, radicale):

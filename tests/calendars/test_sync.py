@@ -99,6 +99,39 @@ def test_a_changed_calendar_replaces_its_busy_times(subscribed, ics_server):
     assert busy_of(subscribed) == [hour(5)]
 
 
+def test_a_feed_whose_busy_times_are_the_same_is_not_written_again(subscribed, ics_server):
+    """Google stamps its feed anew on every fetch: new bytes, the same busy times."""
+    sync.sync_connection(connection_id=subscribed.pk, now=timezone.now())
+    before = list(BusyTime.objects.order_by("pk").values_list("pk", flat=True))
+    body = ics(hour(2), hour(3), hour(40)).replace(b"DTSTAMP:20261201", b"DTSTAMP:20261205")
+    ics_server.routes["/secret-token/basic.ics"] = Route(body=body)
+
+    sync.sync_connection(connection_id=subscribed.pk, now=timezone.now())
+
+    assert list(BusyTime.objects.order_by("pk").values_list("pk", flat=True)) == before
+    subscribed.refresh_from_db()
+    assert subscribed.busy_count == 2
+    assert subscribed.content_hash == sync.hashlib.sha256(body).hexdigest()
+
+
+def test_a_batch_claims_its_connections_at_once_and_skips_those_another_worker_holds(
+    subscribed, ics_server
+):
+    ics_server.routes["/other.ics"] = Route(body=ics(hour(4)))
+    other = connections.add_subscription(
+        specialist=SpecialistFactory(), url=ics_server.url("/other.ics"), now=timezone.now()
+    )
+    CalendarConnection.objects.filter(pk=other.pk).update(
+        claimed_at=timezone.now(), claim="another-worker"
+    )
+
+    assert sync.sync_connections(connection_ids=[subscribed.pk, other.pk], now=timezone.now()) == 1
+
+    assert len(busy_of(subscribed)) == 2
+    assert busy_of(other) == []
+    assert CalendarConnection.objects.get(pk=other.pk).claim == "another-worker"
+
+
 def test_the_address_is_stored_sealed_and_shown_masked(subscribed):
     stored = CalendarConnection.objects.values_list("url_sealed", flat=True).get()
 
@@ -198,12 +231,11 @@ def test_a_sync_finishing_after_the_removal_stores_nothing(subscribed, monkeypat
     """The removal runs between the fetch and the write."""
     real_read = sync._read_subscription
 
-    def read_then_removed(connection, now, changes):
-        found = real_read(connection, now, changes)
+    def read_then_removed(read, now):
+        real_read(read, now)
         connections.remove_connection(
-            connection=CalendarConnection.objects.get(pk=connection.pk), now=now
+            connection=CalendarConnection.objects.get(pk=read.connection.pk), now=now
         )
-        return found
 
     monkeypatch.setattr(sync, "_read_subscription", read_then_removed)
 
