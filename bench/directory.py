@@ -6,7 +6,8 @@ Times the unfiltered directory, a filtered search (text + specialty + language +
 consultation), every filter at once (a lay phrase, language, format, free consultation,
 availability, budget, payer, age group, gender, community, accepting, days and times), the
 column filters alone (no words or lists to narrow by index), a lay phrase, a typo answered
-with "did you mean", a page far past the end, a profile page and the Help me choose matches,
+with "did you mean", a page far past the end, distance searches (within N km, nearest first),
+licensed where the client lives (only, and first), a profile page and the Help me choose matches,
 through Django's full request handling, and reports the process's peak memory.
 """
 
@@ -32,6 +33,21 @@ PAGES = {
         "/specialists/?q=panic+attacks&language=english&format=online&free_consultation=1"
         "&available_within=14&max_fee=150&currency=CAD&payer=sun-life&age_group=adults"
         "&gender=woman&community=lgbtq-plus&accepting=1&days=mon,tue,wed,thu,fri&times=evening"
+    ),
+    "directory: every filter, licensed where the client lives": (
+        "/specialists/?q=panic+attacks&language=english&format=online&free_consultation=1"
+        "&available_within=14&max_fee=150&currency=CAD&payer=sun-life&age_group=adults"
+        "&gender=woman&community=lgbtq-plus&accepting=1&days=mon,tue,wed,thu,fri&times=evening"
+        "&lives_in=CA-ON&licensed_only=1"
+    ),
+    "directory: licensed in Ontario only": "/specialists/?lives_in=CA-ON&licensed_only=1",
+    "directory: licensed in Ontario first": "/specialists/?lives_in=CA-ON&format=online",
+    "directory: within 25 km of Toronto, nearest first": (
+        "/specialists/?near=Toronto&within=25&sort=distance"
+    ),
+    "directory: within 100 km of a ZIP code, with filters": (
+        "/specialists/?near=10001&within=100&language=english&accepting=1&max_fee=150"
+        "&currency=USD&sort=distance"
     ),
     "directory: budget, days and times only": (
         "/specialists/?max_fee=120&currency=CAD&days=sat,sun&times=morning&accepting=1"

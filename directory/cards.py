@@ -5,6 +5,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db.models import F
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from directory import local_time
@@ -104,3 +105,12 @@ def fee(specialist: Specialist) -> str:
     if specialist.sliding_scale_from is not None:
         text += " " + _("(sliding scale from %(fee)s)") % {"fee": specialist.sliding_scale_from}
     return text
+
+
+def distance(specialist: Specialist) -> str:
+    """How far the practice is from the place searched, e.g. "3.2 km"; empty when the search
+    named no place."""
+    km = getattr(specialist, "distance_km", None)
+    if km is None:
+        return ""
+    return _("%(km)s km") % {"km": number_format(km, decimal_pos=1 if km < 100 else 0)}

@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
-from directory import markdown, promotions, search
+from directory import licensing, markdown, places, promotions, search
 from directory.models import (
     AgeGroup,
     Approach,
     Community,
     Language,
+    Licensure,
     Payer,
     Promotion,
     Specialist,
@@ -89,7 +90,17 @@ PLACES = [
     ("Sydney", "New South Wales", "Australia", "Australia/Sydney"),
     ("Mumbai", "Maharashtra", "India", "Asia/Kolkata"),
     ("Santiago", "Santiago Metropolitan", "Chile", "America/Santiago"),
+    # Neighbours of the cities above, so that "within 25 km" and "nearest first" tell apart.
+    ("Mississauga", "Ontario", "Canada", "America/Toronto"),
+    ("Markham", "Ontario", "Canada", "America/Toronto"),
+    ("Burnaby", "British Columbia", "Canada", "America/Vancouver"),
+    ("Brooklyn", "New York", "United States", "America/New_York"),
+    ("Jersey City", "New Jersey", "United States", "America/New_York"),
+    ("Evanston", "Illinois", "United States", "America/Chicago"),
+    ("Potsdam", "Brandenburg", "Germany", "Europe/Berlin"),
 ]
+# Where some specialists also hold a licence, to see clients online across a border.
+SECOND_LICENCES = {"CA": ["CA-ON", "CA-BC", "CA-QC"], "US": ["US-NY", "US-IL", "US-NJ"]}
 PALETTE = ["#2f6f62", "#6d5a96", "#b9602d", "#3c6e9e", "#8a4a5e", "#55794a", "#a0782c"]
 PHOTO_COUNT = 24
 
@@ -178,6 +189,8 @@ def seed_people() -> User:
             city="Toronto",
             region="Ontario",
             country="Canada",
+            latitude=_coordinates("Toronto", "Ontario", "Canada")[0],
+            longitude=_coordinates("Toronto", "Ontario", "Canada")[1],
             time_zone="America/Toronto",
             fees="50-minute sessions; couples 180 CAD",
             fee_per_session=140,
@@ -292,6 +305,7 @@ def seed_specialists(*, total: int, rng_seed: int = 2026) -> DemoResult:
             )
         )
         city, region, country, zone = rng.choice(PLACES)
+        latitude, longitude = _coordinates(city, region, country)
         fee = rng.choice([90, 110, 130, 150, 180])
         bio = _bio(
             rng, name, [s.name for s in picked_specialties], [a.name for a in picked_approaches]
@@ -314,6 +328,8 @@ def seed_specialists(*, total: int, rng_seed: int = 2026) -> DemoResult:
                 city=city,
                 region=region,
                 country=country,
+                latitude=latitude,
+                longitude=longitude,
                 time_zone=zone,
                 fees="50-minute sessions",
                 fee_per_session=fee,
@@ -362,6 +378,32 @@ def seed_specialists(*, total: int, rng_seed: int = 2026) -> DemoResult:
     return DemoResult(created_specialists=missing, total_specialists=existing + missing)
 
 
+def _coordinates(city: str, region: str, country: str) -> tuple[float | None, float | None]:
+    return places.coordinates(city=city, region=region, country=country) or (None, None)
+
+
+def license_demo_profiles(*, rng: random.Random) -> int:
+    """Demo profiles without a licensed area get the one where they practise, and some a
+    second one in their country; returns how many profiles were given areas."""
+    unlicensed = (
+        Specialist.objects.filter(owner__email__endswith="@example.com", licensures=None)
+        .order_by("pk")
+        .values_list("pk", "region", "country")
+    )
+    rows: list[Licensure] = []
+    for pk, region, country in unlicensed:
+        home = licensing.area_for(region=region, country=country)
+        if not home:
+            continue
+        areas = {home}
+        others = SECOND_LICENCES.get(home.split("-")[0], [])
+        if others and rng.random() < 0.3:
+            areas.add(rng.choice(others))
+        rows.extend(Licensure(specialist_id=pk, area=area) for area in sorted(areas))
+    Licensure.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    return len({row.specialist_id for row in rows})
+
+
 @transaction.atomic
 def seed_promotions(*, admin: User, count: int = 6) -> int:
     """A few listings featured for the coming month, once (kept if they already exist)."""
@@ -391,6 +433,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
 def seed(*, specialists: int, stdout) -> None:  # type: ignore[no-untyped-def]
     seed_people()
     result = seed_specialists(total=specialists)
+    license_demo_profiles(rng=random.Random(2026))  # noqa: S311 - demo data
     seed_promotions(admin=User.objects.get(email=ADMIN_EMAIL))
     stdout.write(
         f"Directory: {result.total_specialists} specialists "

@@ -4,7 +4,7 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from directory import photos, profiles
+from directory import licensing, photos, profiles
 from directory.fields import PlainLineField
 from directory.models import OFFERED_TIME_ZONE_CHOICES, TIME_ZONE_CHOICES, Specialist, User
 
@@ -124,10 +124,21 @@ class ProfileForm(forms.ModelForm):
         help_text=_("Shared with clients only in their booking confirmation."),
     )
 
+    licensed_in = forms.MultipleChoiceField(
+        label=_("Where you are licensed to practise"),
+        required=False,
+        help_text=_(
+            "Every province, state or country whose licence you hold (in Canada and the United "
+            "States, by province or state). Clients who live there see you first when they "
+            "look for online sessions. Hold Ctrl (Cmd on a Mac) to choose several."
+        ),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
     # The lists follow the licensing facts; everything else keeps the model's order.
     field_order = [
-        "name", "photo_upload", "titles", "license_number", "license_body", "years_experience",
-        *profiles.RELATED_FIELDS,
+        "name", "photo_upload", "titles", "license_number", "license_body", "licensed_in",
+        "years_experience", *profiles.RELATED_FIELDS,
     ]  # fmt: skip
 
     class Meta:
@@ -156,6 +167,10 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.processed_photo: photos.ProcessedPhoto | None = None
+        licensed_in = cast(forms.MultipleChoiceField, self.fields["licensed_in"])
+        licensed_in.choices = licensing.grouped_choices()
+        if self.instance.pk:
+            licensed_in.initial = profiles.licensed_areas(specialist_id=self.instance.pk)
         self.fields["bio"].widget.attrs["maxlength"] = "10000"
         self.fields["fee_currency"].required = False
         zone_field = cast(forms.ChoiceField, self.fields["time_zone"])

@@ -225,6 +225,10 @@ class Specialist(models.Model):
     city = models.CharField(max_length=100, blank=True)
     region = models.CharField(max_length=100, blank=True)
     country = models.CharField(max_length=100, blank=True)
+    # Where the city above is (directory.places), set whenever the place is saved: distance
+    # search reads these. Empty when the gazetteer does not know the city.
+    latitude = models.FloatField(null=True, blank=True, editable=False)
+    longitude = models.FloatField(null=True, blank=True, editable=False)
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
     fees = models.CharField(
         _("fee details"),
@@ -325,6 +329,12 @@ class Specialist(models.Model):
                 condition=models.Q(status="published"),
                 name="specialist_soonest_order",
             ),
+            # Distance search narrows to a box of latitudes (and longitudes) first.
+            models.Index(
+                fields=["latitude", "longitude"],
+                condition=models.Q(status="published", offers_in_person=True),
+                name="specialist_in_person_place",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -362,6 +372,25 @@ class Specialist(models.Model):
     @property
     def location(self) -> str:
         return ", ".join(part for part in (self.city, self.region, self.country) if part)
+
+
+class Licensure(models.Model):
+    """One area where a specialist is licensed to practise: an ISO 3166 country ("GB") or,
+    where licences are by province or state, a subdivision ("CA-ON"); see directory.licensing.
+    """
+
+    specialist = models.ForeignKey(Specialist, on_delete=models.CASCADE, related_name="licensures")
+    area = models.CharField(max_length=6)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["specialist", "area"], name="licensure_once_per_area"),
+        ]
+        # Who may see a client living in an area: from the area to the specialists.
+        indexes = [models.Index(fields=["area", "specialist"], name="licensure_area_specialist")]
+
+    def __str__(self) -> str:
+        return self.area
 
 
 class Promotion(models.Model):

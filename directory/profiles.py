@@ -19,8 +19,8 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from directory import files, limits, markdown, search
-from directory.models import Specialist, User
+from directory import files, licensing, limits, markdown, places, search
+from directory.models import Licensure, Specialist, User
 from directory.photos import ProcessedPhoto
 
 # Generous for a person editing by hand; each photo costs a worker a decode.
@@ -55,6 +55,7 @@ EDITABLE_FIELDS = (
     "meeting_link",
 )
 RELATED_FIELDS = ("specialties", "approaches", "languages", "payers", "age_groups", "communities")
+PLACE_FIELDS = ("city", "region", "country")
 REVIEWED_FIELDS = ("name", "titles", "license_number", "license_body")
 LICENSE_FIELDS = ("license_number", "license_body")
 
@@ -69,22 +70,47 @@ class Lists:
     payers: list[str]
     age_groups: list[str]
     communities: list[str]
+    # Where the specialist may practise, by name ("Ontario, Canada").
+    licensed_in: list[str]
 
 
 def lists_for(*, specialist_id: int) -> Lists:
-    """All the lists of one profile in one query, each sorted by name."""
+    """All the lists of one profile, and where it is licensed, in one query, sorted by name."""
     parts = []
     for kind, (model, through, column, _prefix) in search.LISTS.items():
         parts.append(
             f"SELECT '{kind}', t.name FROM {model._meta.db_table} t "  # noqa: S608 - constants
             f"JOIN {through._meta.db_table} l ON l.{column} = t.id WHERE l.specialist_id = %s"
         )
-    grouped: dict[str, list[str]] = {kind: [] for kind in search.LISTS}
+    parts.append(
+        f"SELECT 'licensed_in', area FROM {Licensure._meta.db_table} "  # noqa: S608 - constants
+        "WHERE specialist_id = %s"
+    )
+    grouped: dict[str, list[str]] = {kind: [] for kind in [*search.LISTS, "licensed_in"]}
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), [specialist_id] * len(parts))
         for kind, name in cursor.fetchall():
-            grouped[kind].append(name)
+            grouped[kind].append(licensing.name_of(name) if kind == "licensed_in" else name)
     return Lists(**{kind: sorted(names, key=str.lower) for kind, names in grouped.items()})
+
+
+def licensed_areas(*, specialist_id: int) -> list[str]:
+    """The codes of the areas a specialist is licensed in."""
+    return list(
+        Licensure.objects.filter(specialist_id=specialist_id)
+        .order_by("area")
+        .values_list("area", flat=True)
+    )
+
+
+def set_licensed_areas(*, specialist: Specialist, areas: Iterable[str]) -> None:
+    """Replace where `specialist` is licensed with `areas` (codes licensing.areas() knows)."""
+    wanted = {area for area in areas if licensing.normalized(area) == area}
+    Licensure.objects.filter(specialist=specialist).exclude(area__in=wanted).delete()
+    Licensure.objects.bulk_create(
+        [Licensure(specialist=specialist, area=area) for area in sorted(wanted)],
+        ignore_conflicts=True,
+    )
 
 
 class ProfileError(Exception):
@@ -120,9 +146,15 @@ def _unique_slug(name: str) -> str:
 
 
 def _apply(specialist: Specialist, data: Mapping[str, Any], photo: ProcessedPhoto | None) -> None:
+    before = [getattr(specialist, name) for name in PLACE_FIELDS]
     for name in EDITABLE_FIELDS:
         if name in data:
             setattr(specialist, name, data[name])
+    if specialist.latitude is None or before != [getattr(specialist, n) for n in PLACE_FIELDS]:
+        found = places.coordinates(
+            city=specialist.city, region=specialist.region, country=specialist.country
+        )
+        specialist.latitude, specialist.longitude = found or (None, None)
     if photo is not None:
         replaced = [specialist.photo.name, specialist.photo_thumbnail.name]
         name = files.unguessable_name(suffix="")
@@ -149,6 +181,8 @@ def _set_related(specialist: Specialist, data: Mapping[str, Any]) -> None:
     for name in RELATED_FIELDS:
         if name in data:
             getattr(specialist, name).set(data[name])
+    if "licensed_in" in data:
+        set_licensed_areas(specialist=specialist, areas=data["licensed_in"])
 
 
 @transaction.atomic

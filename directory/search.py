@@ -23,9 +23,18 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.utils.translation import gettext as _
 
-from directory import filters, promotions, understanding
+from directory import filters, licensing, nearby, places, promotions, understanding
 from directory.cards import CARD_FIELDS, DEFAULT_ORDER, SOONEST_ORDER, with_specialties
-from directory.models import AgeGroup, Approach, Community, Language, Payer, Specialist, Specialty
+from directory.models import (
+    AgeGroup,
+    Approach,
+    Community,
+    Language,
+    Licensure,
+    Payer,
+    Specialist,
+    Specialty,
+)
 
 PAGE_SIZE = 20
 # Nobody reads page 2,500 of a directory; a narrower search serves them better, and deep
@@ -42,7 +51,8 @@ MAX_LOCATION_LENGTH = 100
 MAX_AVAILABLE_WITHIN_DAYS = 90
 SORT_RELEVANCE = "relevance"
 SORT_SOONEST = "soonest"
-SORTS = (SORT_RELEVANCE, SORT_SOONEST)
+SORT_DISTANCE = "distance"
+SORTS = (SORT_RELEVANCE, SORT_SOONEST, SORT_DISTANCE)
 FORMATS = ("online", "in_person")
 SLUG = re.compile(r"^[-a-z0-9]{1,60}$")
 WORD = re.compile(r"\w+")
@@ -94,6 +104,15 @@ class Search:
     location: str = ""
     free_consultation: bool = False
     available_within: int | None = None
+    # In person within `within` km of `near`, as written; `place` is where that is (None
+    # when nobody asked, or we did not know the place: then `place_suggestions`).
+    near: str = ""
+    within: int | None = None
+    place: places.Place | None = field(default=None, compare=False)
+    place_suggestions: tuple[str, ...] = field(default=(), compare=False)
+    # Where the client lives (ISO 3166 code): those licensed there first, or only.
+    lives_in: str = ""
+    licensed_only: bool = False
     more: filters.Filters = field(default_factory=filters.Filters)
     sort: str = SORT_RELEVANCE
     page: int = 1
@@ -114,6 +133,10 @@ class Search:
             "location": self.location,
             "free_consultation": "1" if self.free_consultation else "",
             "available_within": self.available_within or "",
+            "near": self.near if self.place else "",
+            "within": self.within if self.place else "",
+            "lives_in": self.lives_in,
+            "licensed_only": "1" if self.licensed_only else "",
             **self.more.params(),
         }
         return {name: str(value) for name, value in values.items() if value}
@@ -172,6 +195,15 @@ def parse(params: Mapping[str, Any]) -> Search:
     sort = params.get("sort") or SORT_RELEVANCE
     if sort not in SORTS:
         sort = SORT_RELEVANCE
+    near, within, place, place_suggestions = _near(params, notices)
+    if sort == SORT_DISTANCE and place is None:
+        if not near:
+            notices.append(_("To sort by distance, say where from (a city or a ZIP code)."))
+        sort = SORT_RELEVANCE
+    lives_in = (params.get("lives_in") or "").strip()
+    if lives_in and not licensing.normalized(lives_in):
+        notices.append(_("We did not recognise where you live; please choose it from the list."))
+    lives_in = licensing.normalized(lives_in)
     available_within = _positive_int(params.get("available_within"))
     if params.get("available_within") and available_within is None:
         notices.append(_("Availability must be a number of days."))
@@ -187,11 +219,44 @@ def parse(params: Mapping[str, Any]) -> Search:
         location=location,
         free_consultation=(params.get("free_consultation") or "") in ("1", "on", "true"),
         available_within=available_within,
+        near=near,
+        within=within,
+        place=place,
+        place_suggestions=place_suggestions,
+        lives_in=lives_in,
+        licensed_only=bool(lives_in) and (params.get("licensed_only") or "") in ("1", "on", "true"),
         more=more,
         sort=sort,
         page=_positive_int(params.get("page")) or 1,
         notices=tuple(notices),
     )
+
+
+def _near(
+    params: Mapping[str, Any], notices: list[str]
+) -> tuple[str, int | None, places.Place | None, tuple[str, ...]]:
+    """The place to measure from and the distance in km; an unknown place is dropped with
+    a notice (and close names to offer), a bad distance with a notice."""
+    near = " ".join((params.get("near") or "").split())[:MAX_LOCATION_LENGTH]
+    raw_within = (params.get("within") or "").strip()
+    within = _positive_int(raw_within)
+    if raw_within.isascii() and raw_within.isdigit() and int(raw_within) > nearby.MAX_KM:
+        notices.append(
+            _("We search up to %(km)s km away, so we used that.") % {"km": nearby.MAX_KM}
+        )
+        within = nearby.MAX_KM
+    elif raw_within and within is None:
+        notices.append(_("The distance must be a whole number of kilometres, such as 25."))
+    if not near:
+        return "", None, None, ()
+    lookup = places.locate(near)
+    if lookup.place is None:
+        notices.append(
+            _("We could not find “%(place)s”. Try the name of a city, or a US ZIP code.")
+            % {"place": near}
+        )
+        return near, None, None, lookup.suggestions
+    return near, within or nearby.DEFAULT_KM, lookup.place, ()
 
 
 def _positive_int(value: str | None) -> int | None:
@@ -282,6 +347,16 @@ def matching(search: Search, *, options: Options, now: datetime) -> QuerySet[Spe
         queryset = queryset.filter(offers_in_person=True)
     if search.free_consultation:
         queryset = queryset.filter(offers_free_consultation=True)
+    if search.place is not None and search.within:
+        queryset = nearby.within(queryset, place=search.place, km=search.within)
+    if search.lives_in:
+        licensed = Exists(
+            Licensure.objects.filter(licensing.covering(search.lives_in), specialist=OuterRef("pk"))
+        )
+        if search.licensed_only:
+            queryset = queryset.filter(licensed)
+        else:
+            queryset = queryset.alias(licensed_there=licensed)
     queryset = filters.narrow(queryset, search.more)
     if search.available_within:
         queryset = queryset.filter(
@@ -353,15 +428,19 @@ def rank_query(terms: Sequence[str]) -> SearchQuery | None:
 def ordered(queryset: QuerySet[Specialist], search: Search, *, count: int) -> QuerySet[Specialist]:
     """The order the visitor asked for. Relevance ranks every match, so it applies up to
     RANK_LIMIT matches; beyond that the words barely tell profiles apart and the directory's
-    own order (free consultations first, soonest free) serves better and stays fast."""
+    own order (free consultations first, soonest free) serves better and stays fast.
+    Those licensed where the client lives come first, whatever the order."""
+    first = (F("licensed_there").desc(),) if search.lives_in and not search.licensed_only else ()
+    if search.sort == SORT_DISTANCE and search.place is not None:
+        return queryset.order_by(*first, F("distance_km").asc(), F("id").asc())
     if search.sort == SORT_SOONEST:
-        return queryset.order_by(*SOONEST_ORDER)
+        return queryset.order_by(*first, *SOONEST_ORDER)
     query = rank_query(search.terms)
     if query is not None and _ranks(search, count=count):
         return queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
-            F("rank").desc(), *DEFAULT_ORDER
+            *first, F("rank").desc(), *DEFAULT_ORDER
         )
-    return queryset.order_by(*DEFAULT_ORDER)
+    return queryset.order_by(*first, *DEFAULT_ORDER)
 
 
 @dataclass(frozen=True)
@@ -443,7 +522,7 @@ def _page(
 
 
 def _likely_few(search: Search) -> bool:
-    return bool(search.terms or search.lists or search.location)
+    return bool(search.terms or search.lists or search.location or search.place)
 
 
 def _count(base: QuerySet[Specialist], search: Search) -> int:

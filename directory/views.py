@@ -15,7 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from directory import crisis as crisis_lines
 from directory import (
     filters,
+    licensing,
     local_time,
+    nearby,
     profiles,
     promotions,
     reach,
@@ -140,6 +142,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "sorts": [
             (search.SORT_RELEVANCE, _("Best match")),
             (search.SORT_SOONEST, _("Soonest availability")),
+            (search.SORT_DISTANCE, _("Nearest first (in person)")),
+        ],
+        "distances": sorted({*nearby.DISTANCE_CHOICES, parsed.within or nearby.DEFAULT_KM}),
+        "within": parsed.within or nearby.DEFAULT_KM,
+        "areas": licensing.grouped_choices(),
+        # Where the visitor probably lives, from their time zone, until they say.
+        "lives_in": parsed.lives_in or _country_of_reader(request),
+        "place_suggestions": [
+            (name, parsed.querystring(near=name, page=None)) for name in parsed.place_suggestions
         ],
         "removals": _filter_removals(parsed, options),
         "suggestion_querystring": parsed.querystring(q=results.suggestion, page=None)
@@ -157,6 +168,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "directory/search.html", context)
+
+
+def _country_of_reader(request: HttpRequest) -> str:
+    zone = local_time.from_request(request)
+    return licensing.country_for_zone(zone.key) if zone is not None else ""
 
 
 def _filter_removals(parsed: search.Search, options: search.Options) -> list[tuple[str, str]]:
@@ -185,11 +201,28 @@ def _filter_removals(parsed: search.Search, options: search.Options) -> list[tup
             label = _("Free consultation")
         elif name == "available_within":
             label = _("Free within %(days)s days") % {"days": value}
+        elif name == "near" and parsed.place is not None:
+            label = _("Within %(km)s km of %(place)s") % {
+                "km": parsed.within,
+                "place": parsed.place.name,
+            }
+        elif name == "lives_in":
+            label = _("Licensed in %(area)s") % {"area": licensing.name_of(value)}
+            if not parsed.licensed_only:
+                label = _("%(area)s first") % {"area": label}
+        elif name in ("within", "licensed_only"):
+            continue  # shown with the place, or with where the client lives
         else:
             label = value
         removed: dict[str, object] = {name: None, "page": None}
         if name == "max_fee":
             removed["currency"] = None
+        if name == "near":
+            removed["within"] = None
+            if parsed.sort == search.SORT_DISTANCE:
+                removed["sort"] = None
+        if name == "lives_in":
+            removed["licensed_only"] = None
         removals.append((label, parsed.querystring(**removed)))
     return removals
 

@@ -173,6 +173,7 @@ def _erase_profile(specialist: Specialist) -> None:
     specialist.time_zone = "UTC"
     specialist.years_experience = 0
     specialist.fee_per_session = specialist.sliding_scale_from = None
+    specialist.latitude = specialist.longitude = None
     specialist.free_times = 0
     specialist.license_verified_at = specialist.submitted_at = specialist.published_at = None
     specialist.search_vector = None
@@ -186,6 +187,7 @@ def _erase_profile(specialist: Specialist) -> None:
         specialist.communities,
     ):
         related.clear()
+    specialist.licensures.all().delete()
     for model in (BookingSettings, WeeklyHours, AvailabilityException):
         model.objects.filter(specialist=specialist).delete()
     availability.hours_changed(specialist=specialist)

@@ -137,6 +137,7 @@ def _profile(specialist: Specialist) -> Row:
         "insurance_and_payers": lists.payers,
         "age_groups": lists.age_groups,
         "communities": lists.communities,
+        "licensed_in": lists.licensed_in,
         "gender": specialist.gender,
         "gender_description": specialist.gender_description,
         "accepting_new_clients": specialist.accepting_new_clients,

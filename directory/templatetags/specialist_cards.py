@@ -23,3 +23,8 @@ def next_free(specialist: Specialist, reader: ZoneInfo | None) -> str:
 @register.filter
 def fee(specialist: Specialist) -> str:
     return cards.fee(specialist)
+
+
+@register.filter
+def distance(specialist: Specialist) -> str:
+    return cards.distance(specialist)
