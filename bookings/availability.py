@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -31,6 +31,7 @@ from bookings.models import (
     Consultation,
     WeeklyHours,
 )
+from directory import local_time
 from directory.models import Specialist
 
 SLOT = timedelta(minutes=CONSULTATION_MINUTES)
@@ -87,26 +88,6 @@ class Calendar:
 class Slot(NamedTuple):
     starts_at: datetime
     ends_at: datetime
-
-
-def zone_or_none(key: str | None) -> ZoneInfo | None:
-    """The zone for an IANA key from the outside world, or None when it is not one."""
-    if not key or len(key) > 64 or key not in _zone_keys():
-        return None
-    try:
-        return ZoneInfo(key)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-_ZONE_KEYS: frozenset[str] | None = None
-
-
-def _zone_keys() -> frozenset[str]:
-    global _ZONE_KEYS
-    if _ZONE_KEYS is None:
-        _ZONE_KEYS = frozenset(available_timezones())
-    return _ZONE_KEYS
 
 
 def _minutes(value: time, *, end: bool = False) -> int:
@@ -396,7 +377,7 @@ def load_calendar(
 
     Without `ends`, up to the end of the specialist's booking horizon from `starts`.
     """
-    zone = zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+    zone = local_time.zone_named(specialist.time_zone) or ZoneInfo("UTC")
     hours = hours_for(
         specialist=specialist, since=starts.astimezone(zone).date() - timedelta(days=1)
     )
@@ -486,7 +467,7 @@ def offers(
 def hours_calendar(*, specialist: Specialist, starts: datetime) -> Calendar:
     """The specialist's zone, rules and hours from `starts` on, with no bookings read (none
     covered): no query when the hours are cached."""
-    zone = zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+    zone = local_time.zone_named(specialist.time_zone) or ZoneInfo("UTC")
     hours = hours_for(
         specialist=specialist, since=starts.astimezone(zone).date() - timedelta(days=1)
     )
@@ -570,7 +551,7 @@ def load_calendars(*, specialist_ids: Sequence[int], now: datetime) -> dict[int,
         blocked[specialist_id].append((busy_start, busy_end))
     return {
         specialist_id: Calendar(
-            zone=zone_or_none(zone_key) or ZoneInfo("UTC"),
+            zone=local_time.zone_named(zone_key) or ZoneInfo("UTC"),
             rules=Rules.from_settings(settings_by_id.get(specialist_id)),
             weekly=_weekly_map(weekly[specialist_id]),
             exceptions=exceptions[specialist_id],
@@ -634,7 +615,7 @@ def add_exception(
     now: datetime,
 ) -> AvailabilityException:
     """Add extra hours or time off on one date. Raises AvailabilityError for a past date."""
-    zone = zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+    zone = local_time.zone_named(specialist.time_zone) or ZoneInfo("UTC")
     if day < now.astimezone(zone).date():
         raise AvailabilityError(_("That date has already passed."))
     if (starts is None) != (ends is None):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from bookings import availability, notices, reminders
 from bookings.availability import SLOT
 from bookings.models import BookingSettings, BusyTime, Consultation, Notice
+from directory import local_time
 from directory.models import Specialist, User
 
 MAX_UPCOMING_PER_CLIENT = 3
@@ -216,7 +217,7 @@ def _check_slot(
     if starts_at <= now:
         raise BookingError(_("That time has already passed. Please pick another."))
     # The hours as committed, never from the cache: an edit saved a moment ago counts.
-    zone = availability.zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+    zone = local_time.zone_named(specialist.time_zone) or ZoneInfo("UTC")
     hours = availability.read_hours(
         specialist=specialist,
         since=min(now, starts_at).astimezone(zone).date() - timedelta(1),

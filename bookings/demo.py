@@ -16,6 +16,7 @@ from django.utils import timezone
 from bookings import availability, free_times, reminders
 from bookings.availability import SLOT, Calendar, Rules
 from bookings.models import Consultation, WeeklyHours
+from directory import local_time
 from directory.demo import CLIENT_EMAIL, DEMO_PASSWORD, SPECIALIST_EMAIL
 from directory.models import Specialist, User
 
@@ -100,7 +101,7 @@ def _next_free_slots(now) -> None:  # type: ignore[no-untyped-def]
     )
     zones = offering.order_by().values_list("time_zone", flat=True).distinct()
     for zone_key in zones:
-        zone = availability.zone_or_none(zone_key) or ZoneInfo("UTC")
+        zone = local_time.zone_named(zone_key) or ZoneInfo("UTC")
         for index, pattern in enumerate(PATTERNS):
             weekly: dict[int, list[tuple[int, int]]] = {}
             for weekday, starts, ends in pattern:

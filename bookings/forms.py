@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings import time_off
-from bookings.availability import zone_or_none
 from bookings.booking import NOTE_MAX_LENGTH
 from bookings.models import AvailabilityException, BookingSettings, Consultation, Weekday
+from directory import local_time
 from directory.fields import PhoneField
 
 HALF_HOURS = [(f"{h:02d}:{m:02d}", f"{h:02d}:{m:02d}") for h in range(24) for m in (0, 30)]
@@ -127,7 +127,7 @@ class BookingForm(forms.Form):
         mode.help_text = promise
 
     def clean_tz(self) -> str:
-        return self.cleaned_data["tz"] if zone_or_none(self.cleaned_data["tz"]) else ""
+        return self.cleaned_data["tz"] if local_time.zone_named(self.cleaned_data["tz"]) else ""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookings import availability, booking
-from bookings.availability import AvailabilityError, zone_or_none
+from bookings.availability import AvailabilityError
 from bookings.models import AvailabilityException, Consultation
+from directory import local_time
 from directory.models import Specialist
 
 MAX_DAYS = 92  # one entry covers at most a season; bounded rows and queries per request
@@ -77,7 +78,7 @@ class DecisionNeeded(AvailabilityError):
 
 
 def _zone(specialist: Specialist) -> ZoneInfo:
-    return zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+    return local_time.zone_named(specialist.time_zone) or ZoneInfo("UTC")
 
 
 def booked_during(*, specialist: Specialist, dates: Dates, now: datetime) -> list[Consultation]:

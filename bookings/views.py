@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookings import availability, booking, calendar, meeting, sections, time_off
-from bookings.availability import Slot, zone_or_none
+from bookings.availability import Slot
 from bookings.forms import (
     BaseWeeklyFormSet,
     BookingForm,
@@ -59,7 +59,7 @@ def _client_zone(
 ) -> tuple[ZoneInfo, bool]:
     """The zone to show times in: the one a booking form was shown in, else the reader's,
     else `default` (the zone a consultation was booked in), else the specialist's (a guess)."""
-    zone = zone_or_none(request.POST.get("tz"))
+    zone = local_time.zone_named(request.POST.get("tz"))
     if zone is not None:
         return zone, True
     reader = local_time.for_request(request, fallback=default or specialist.time_zone)

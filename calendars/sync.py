@@ -19,10 +19,11 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from bookings import busy
-from bookings.availability import lock_specialist, zone_or_none
+from bookings.availability import lock_specialist
 from bookings.models import BookingSettings
 from calendars import caldav_sync, emails, fetching, parsing, sealing
 from calendars.models import SYNC_EVERY, CalendarConnection
+from directory import local_time
 
 KEEP_ON_FAILURE = timedelta(hours=24)
 STATUS_DAYS = 30
@@ -52,7 +53,7 @@ def due_batches(*, now: datetime) -> list[list[int]]:
 
 def _window(connection: CalendarConnection, now: datetime) -> tuple[ZoneInfo, datetime, datetime]:
     horizon = getattr(connection, "horizon_days", None) or DEFAULT_HORIZON_DAYS
-    zone = zone_or_none(connection.specialist.time_zone) or ZoneInfo("UTC")
+    zone = local_time.zone_named(connection.specialist.time_zone) or ZoneInfo("UTC")
     return zone, now, now + timedelta(days=horizon + 1)
 
 

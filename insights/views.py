@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from bookings import availability
+from directory import local_time
 from directory.access import CREATE_PROFILE, AuthenticatedHttpRequest, login_prompt_required
 from directory.models import Promotion, Specialist
 from directory.promotions import FEATURED_PER_PAGE
@@ -40,12 +40,12 @@ def _own_specialist(request: AuthenticatedHttpRequest) -> Specialist:
 @require_safe
 def widget_page(request: HttpRequest, slug: str) -> HttpResponseBase:
     """The framed widget. A warm cache answers without touching the database."""
-    zone = availability.zone_or_none(request.GET.get("tz"))
+    zone = local_time.zone_named(request.GET.get("tz"))
     key = f"insights:widget:{slug}:{zone.key if zone else ''}:{get_language()}"
     cached = cache.get(key)
     if cached is None:
         specialist = get_object_or_404(Specialist.objects.listed(), slug=slug)
-        shown = zone or availability.zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+        shown = zone or local_time.zone_named(specialist.time_zone) or ZoneInfo("UTC")
         body = render_to_string(
             "insights/widget.html",
             {

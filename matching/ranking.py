@@ -19,8 +19,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from bookings.availability import zone_or_none
-from directory import filters, search, taxonomy
+from directory import filters, local_time, search, taxonomy
 from directory.cards import CARD_FIELDS, DEFAULT_ORDER, with_specialties
 from directory.models import Specialist
 from matching.answers import Answers
@@ -180,7 +179,7 @@ def score(
     moment = specialist.next_free_slot_at
     if specialist.offers_free_consultation and moment is not None and moment >= now:
         match.score += 2 if moment <= now + SOON else 1
-        shown_zone = zone or zone_or_none(specialist.time_zone) or ZoneInfo("UTC")
+        shown_zone = zone or local_time.zone_named(specialist.time_zone) or ZoneInfo("UTC")
         match.reasons.append(
             _("Free consultation %(when)s") % {"when": _when(moment, shown_zone)}
             + ("" if zone else " " + _("(their time)"))
@@ -215,7 +214,7 @@ def match(
     topics = topic_ids(answers, options=options)
     pool = list(candidates(answers, topics=topics, options=options, now=now)[:POOL])
     facts = load_facts(pool, topics=topics, answers=answers, options=options)
-    zone = zone_or_none(answers.tz) or reader
+    zone = local_time.zone_named(answers.tz) or reader
     matches = rank(pool, answers=answers, facts=facts, now=now, zone=zone)
     with_specialties([m.specialist for m in matches])
     names = {option.pk: option.name for option in options.specialties}

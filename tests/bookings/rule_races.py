@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from bookings import availability, booking
 from bookings.models import Consultation
+from directory import local_time
 from privacy import erasure
 from tests.bookings.conftest import free_slot, open_hours
 from tests.factories import SpecialistFactory, UserFactory
@@ -201,7 +202,7 @@ def hours_removed() -> Outcome:
 def time_off_added() -> Outcome:
     specialist = _specialist()
     slot = free_slot(specialist)
-    day = slot.starts_at.astimezone(availability.zone_or_none(specialist.time_zone)).date()
+    day = slot.starts_at.astimezone(local_time.zone_named(specialist.time_zone)).date()
     first, second, waited = held_then(
         lambda: availability.add_exception(
             specialist=specialist, day=day, kind="off", starts=None, ends=None, now=timezone.now()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from bookings import availability, booking
 from bookings.booking import BookingError
 from bookings.models import BookingSettings
-from directory import moderation
+from directory import local_time, moderation
 from directory.models import Specialist
 from tests.bookings.conftest import open_hours
 from tests.factories import SpecialistFactory, UserFactory
@@ -112,7 +112,7 @@ def test_a_booking_that_reaches_the_daily_cap_moves_the_next_free_slot_to_anothe
     specialist = _specialist(cap=1)
     first = availability.refresh_next_free_slot(specialist=specialist, now=now)
     assert first is not None
-    zone = availability.zone_or_none(specialist.time_zone)
+    zone = local_time.zone_named(specialist.time_zone)
     same_day_later = first + timedelta(hours=2)
     assert same_day_later.astimezone(zone).date() == first.astimezone(zone).date()
 
@@ -203,7 +203,7 @@ def test_a_slot_within_the_buffer_of_a_booking_is_refused_and_one_past_it_is_not
 def test_a_local_day_that_reached_its_daily_cap_refuses_more_bookings():
     now = _now()
     specialist = _specialist(cap=1, zone="Asia/Kolkata")  # a local day is not a UTC day
-    zone = availability.zone_or_none(specialist.time_zone)
+    zone = local_time.zone_named(specialist.time_zone)
     free = _slots(specialist, now, days=4)
     day = free[0].starts_at.astimezone(zone).date()
     same_day = [s.starts_at for s in free if s.starts_at.astimezone(zone).date() == day]
