@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, connection, transaction
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from bookings import availability, notices, reminders
@@ -208,11 +207,13 @@ def _check_slot(
     now: datetime,
     rules: availability.Rules | None = None,
     moving: Consultation | None = None,
+    client_zone: str | None = None,
 ) -> availability.Calendar:
     """Every rule about a slot and the client, decided with the locks held (the caller took
     them, specialist then client); the specialist's hours as read now, for what follows.
 
-    A consultation being moved (`moving`) is left out of every count and clash.
+    A consultation being moved (`moving`) is left out of every count and clash. Messages
+    name times in `client_zone`, the zone the client reads the site in.
     """
     if starts_at <= now:
         raise BookingError(_("That time has already passed. Please pick another."))
@@ -242,12 +243,13 @@ def _check_slot(
             )
         if facts.cancelled_before is not None:
             again = facts.cancelled_before + CANCELLATION_WINDOW
+            reader = local_time.zone_named(client_zone) or zone
             raise BookingError(
                 _(
                     "You have cancelled twice with this specialist in the last week, so you "
                     "can book with them again from %(date)s. You can still book with others."
                 )
-                % {"date": formats.date_format(again.astimezone(zone), "l j F")}
+                % {"date": local_time.both(again, reader=reader, other=None)}
             )
     if not availability.offers_after_checks(
         calendar,
@@ -294,7 +296,12 @@ def book(
         raise BookingError(_("This specialist is not offering free consultations right now."))
     _lock_client(client)
     calendar = _check_slot(
-        client=client, specialist=specialist, starts_at=starts_at, now=now, rules=rules
+        client=client,
+        specialist=specialist,
+        starts_at=starts_at,
+        now=now,
+        rules=rules,
+        client_zone=client_time_zone,
     )
     # No savepoint: a refused insert ends the whole booking, and the BookingError raised
     # below rolls the transaction back as it leaves this function.

@@ -286,13 +286,43 @@ def test_after_two_cancellations_in_a_week_the_client_waits_to_book_that_special
     book_and_cancel(client_user, specialist, index=2, now=now - timedelta(hours=1))
 
     with pytest.raises(BookingError, match="cancelled twice") as refused:
-        book(client_user, specialist, free_slot(specialist, index=4).starts_at)
+        book(
+            client_user,
+            specialist,
+            free_slot(specialist, index=4).starts_at,
+            client_time_zone=specialist.time_zone,
+        )
 
     again = (now + timedelta(days=4)).astimezone(ZoneInfo(specialist.time_zone))
     assert f"{again.day}" in str(refused.value)
     other = SpecialistFactory()
     open_hours(other)
     book(client_user, other, free_slot(other).starts_at)  # others are still open to them
+
+
+def test_the_day_to_book_again_is_named_in_the_zone_the_client_reads_in(client_user):
+    kolkata = SpecialistFactory(time_zone="Asia/Kolkata")
+    open_hours(kolkata, starts=time(0), ends=time(0))
+    now = timezone.now()
+    # 02:00 UTC is the morning in Kolkata and the evening before in Toronto.
+    first = (now - timedelta(days=3)).replace(hour=2, minute=0, second=0, microsecond=0)
+    book_and_cancel(client_user, kolkata, index=0, now=first)
+    book_and_cancel(client_user, kolkata, index=2, now=now - timedelta(hours=1))
+
+    with pytest.raises(BookingError, match="cancelled twice") as refused:
+        book(
+            client_user,
+            kolkata,
+            free_slot(kolkata, index=4).starts_at,
+            client_time_zone="America/Toronto",
+        )
+
+    toronto = (first + timedelta(days=7)).astimezone(ZoneInfo("America/Toronto"))
+    kolkata_day = (first + timedelta(days=7)).astimezone(ZoneInfo("Asia/Kolkata"))
+    message = str(refused.value)
+    assert f"{toronto:%A} {toronto.day} {toronto:%B} {toronto:%Y}, {toronto:%H:%M}" in message
+    assert "(Toronto time)" in message
+    assert f"{kolkata_day:%A}" not in message
 
 
 def test_a_week_after_the_first_cancellation_the_client_can_book_again(specialist, client_user):
