@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import time as day_time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -159,6 +160,10 @@ def _one_sync(ctx: Context, feeds: _Feeds) -> None:
     rows = CalendarConnection.objects.filter(pk=pk)
 
     def full() -> None:
+        rows.update(etag="", parsed_at=None, busy_hash="")
+        sync.sync_connection(connection_id=pk, now=timezone.now())
+
+    def same_busy_times() -> None:
         rows.update(etag="", parsed_at=None)
         sync.sync_connection(connection_id=pk, now=timezone.now())
 
@@ -168,11 +173,59 @@ def _one_sync(ctx: Context, feeds: _Feeds) -> None:
     ctx.add_timing(
         "calendar sync: fetch + parse 50 events (15 recurring) + store", measure(full, repeats=40)
     )
+    ctx.add_timing(
+        "calendar sync: new bytes, the same busy times (not written again)",
+        measure(same_busy_times, repeats=40),
+    )
     ctx.add_timing("calendar sync: unchanged calendar (304)", measure(unchanged, repeats=200))
     row = rows.get()
     if row.last_error or row.busy_count == 0:
         raise AssertionError(f"the bench sync failed: {row.last_error!r}, {row.busy_count}")
     _clean()
+
+
+def _slots_with_busy_times(ctx: Context) -> None:
+    """Slots for 14 days of a specialist whose calendars brought 500 busy intervals."""
+    from bookings import availability, busy
+    from bookings.models import WeeklyHours
+    from directory.models import Specialist, User
+
+    owner = User.objects.create(email=f"slots@{DOMAIN}", role=User.Role.SPECIALIST)
+    specialist = Specialist.objects.create(
+        owner=owner,
+        slug="bench-calendars-slots",
+        name="Bench Calendars Slots",
+        titles="Psychotherapist",
+        status=Specialist.Status.PUBLISHED,
+        time_zone="Europe/Berlin",
+        meeting_link="https://meet.example/bench",
+    )
+    WeeklyHours.objects.bulk_create(
+        WeeklyHours(specialist=specialist, weekday=day, starts=day_time(8), ends=day_time(20))
+        for day in range(7)
+    )
+    now = timezone.now()
+    # 500 intervals of 20 minutes, 40 minutes apart: about 36 a day over 14 days.
+    first = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    intervals = [
+        (first + timedelta(minutes=40 * n), first + timedelta(minutes=40 * n + 20))
+        for n in range(500)
+    ]
+    kept = busy.replace_busy_times(
+        specialist=specialist, source="calendar:bench", intervals=intervals, now=now
+    )
+    specialist = Specialist.objects.get(pk=specialist.pk)
+
+    def slots_14_days() -> None:
+        moment = timezone.now()
+        availability.slots_for(
+            specialist=specialist, now=moment, starts=moment, ends=moment + timedelta(days=14)
+        )
+
+    ctx.add_timing(
+        f"slots for 14 days with {kept} busy intervals from calendars (limit 3 ms)",
+        measure(slots_14_days, repeats=300),
+    )
 
 
 def _redis():  # type: ignore[no-untyped-def]
@@ -224,6 +277,18 @@ def _wait_drained(timeout: float = 1200) -> None:
     raise RuntimeError("the queue did not drain in time")
 
 
+def _noop_rate(count: int = 2000) -> float:
+    """Celery's own rate for a task that does nothing, on the same workers."""
+    from config.celery import ping
+
+    started = time.perf_counter()
+    with ping.app.producer_or_acquire() as producer:
+        for _ in range(count):
+            ping.apply_async(producer=producer)
+    _wait_drained()
+    return count / (time.perf_counter() - started)
+
+
 def _sweep_and_wait() -> tuple[float, int]:
     """Run the beat sweep once, as beat would, and wait for the workers; (seconds, batches)."""
     from calendars import sync
@@ -250,6 +315,7 @@ def _many(ctx: Context, feeds: _Feeds) -> None:
         workers = _start_workers(Path(folder))
         try:
             _wait_ready(len(workers))
+            noop = _noop_rate()
             # Every sweep hands out at most MAX_PER_SWEEP; beat runs it every 15 s.
             full_seconds, full_batches = 0.0, 0
             while mine.filter(last_success_at=None).exists():
@@ -273,6 +339,8 @@ def _many(ctx: Context, feeds: _Feeds) -> None:
             unit="s",
             extra={
                 "calendars per second": round(TOTAL / full_seconds),
+                "Celery no-op tasks per second (same workers, same run)": round(noop),
+                "ratio to Celery no-op rate": round(TOTAL / full_seconds / noop, 3),
                 "batches": full_batches,
                 "feeds served in full": served_full,
                 "failed": failed,
@@ -287,6 +355,7 @@ def _many(ctx: Context, feeds: _Feeds) -> None:
             unit="s",
             extra={
                 "calendars per second": round(TOTAL / unchanged_seconds),
+                "ratio to Celery no-op rate": round(TOTAL / unchanged_seconds / noop, 3),
                 "304 answers": feeds.not_modified,
                 "ratio to the full sync": round(unchanged_seconds / full_seconds, 2),
             },
@@ -302,6 +371,8 @@ def run(ctx: Context) -> None:
     _clean()
     try:
         _one_sync(ctx, feeds)
+        _slots_with_busy_times(ctx)
+        _clean()
         if connection.vendor != "postgresql" or not settings.REDIS_URL:
             ctx.add(
                 Figure(

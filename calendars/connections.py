@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from bookings import busy
 from bookings.availability import lock_specialist
-from calendars import caldav_sync, fetching, sealing
-from calendars.models import CalendarConnection, RemoteCalendar
+from calendars import caldav_sync, fetching, sealing, writeback
+from calendars.models import CalendarConnection, RemoteCalendar, RemoteObject
 from directory.models import Specialist
 
 MAX_CONNECTIONS = 10
@@ -26,7 +26,8 @@ class CalendarError(Exception):
 
 def _lock(specialist: Specialist) -> None:
     lock_specialist(specialist=specialist)
-    if CalendarConnection.objects.filter(specialist=specialist).count() >= MAX_CONNECTIONS:
+    listed = CalendarConnection.objects.filter(specialist=specialist, removing_since=None)
+    if listed.count() >= MAX_CONNECTIONS:
         raise CalendarError(
             _("You can connect at most %(count)s calendars.") % {"count": MAX_CONNECTIONS}
         )
@@ -138,21 +139,44 @@ def request_sync(*, connection: CalendarConnection, now: datetime) -> None:
         raise CalendarError(_("This calendar is already being synced. Please wait a minute."))
 
 
+def events_to_remove(*, connection: CalendarConnection) -> int:
+    """How many of our consultations' events are in the connection's calendars (or are
+    being written there now): a removal takes them out."""
+    return writeback.written_to(connection=connection).count()
+
+
 @transaction.atomic
-def remove_connection(*, connection: CalendarConnection, now: datetime) -> None:
-    """Remove a connection and every busy time it brought. Events already written into a
-    CalDAV calendar stay there: the calendar is the specialist's."""
+def remove_connection(*, connection: CalendarConnection, now: datetime) -> int:
+    """Remove a connection; its busy times stop blocking at once. The number of our
+    consultations' events still to be taken out of its calendars.
+
+    With none, it goes at once with its sealed secrets. Otherwise it is kept, unread
+    and unlisted, until the write-back sweep has deleted those events with its
+    credentials (REMOVAL_GIVES_UP at most); then it goes (`writeback.finish_removals`).
+    """
     # A sync stores busy times under these same locks, so none can outlive the removal.
     lock_specialist(specialist=connection.specialist)
     CalendarConnection.objects.select_for_update().filter(pk=connection.pk).exists()
+    return _remove(connection, now=now)
+
+
+def _remove(connection: CalendarConnection, *, now: datetime) -> int:
     busy.forget_source(specialist=connection.specialist, source=connection.source, now=now)
-    connection.delete()
+    remaining = events_to_remove(connection=connection)
+    if not remaining:
+        connection.delete()
+        return 0
+    RemoteObject.objects.filter(calendar__connection=connection).delete()
+    connection.calendars.update(read_busy=False, receives_consultations=False, sync_token="")
+    CalendarConnection.objects.filter(pk=connection.pk).update(
+        removing_since=now, busy_count=0, busy_hash="", etag="", content_hash=""
+    )
+    return remaining
 
 
 def forget_specialist(*, specialist: Specialist, now: datetime) -> None:
-    """Every connection of a specialist whose account is erased, with the busy times and
-    sealed credentials they brought. The caller holds the specialist's lock."""
-    found = CalendarConnection.objects.filter(specialist=specialist)
-    for connection in found:
-        busy.forget_source(specialist=specialist, source=connection.source, now=now)
-    found.delete()
+    """Every connection of a specialist whose account is erased, with the busy times they
+    brought, like a removal: their sealed credentials stay only until our consultations'
+    events are out of their calendars. The caller holds the specialist's lock."""
+    for connection in CalendarConnection.objects.filter(specialist=specialist):
+        _remove(connection, now=now)

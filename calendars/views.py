@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,6 +33,7 @@ def _own_connection(
         CalendarConnection.objects.select_related("specialist"),
         pk=pk,
         specialist__owner=request.user,
+        removing_since=None,
         **only,
     )
 
@@ -52,7 +53,9 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     found = list(
-        CalendarConnection.objects.filter(specialist=specialist).prefetch_related("calendars")
+        CalendarConnection.objects.filter(
+            specialist=specialist, removing_since=None
+        ).prefetch_related("calendars")
     )
     context = {
         "specialist": specialist,
@@ -158,7 +161,18 @@ def sync_now(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     connection = _own_connection(request, pk)
     if request.method == "POST":
-        connections.remove_connection(connection=connection, now=timezone.now())
+        count = connections.remove_connection(connection=connection, now=timezone.now())
         messages.success(request, _("Calendar removed. Its busy times no longer block your slots."))
+        if count:
+            messages.info(
+                request,
+                ngettext(
+                    "We are removing the consultation we added to your calendar.",
+                    "We are removing the %(count)s consultations we added to your calendar.",
+                    count,
+                )
+                % {"count": count},
+            )
         return redirect("calendars:list")
-    return render(request, "calendars/remove.html", {"connection": connection})
+    count = connections.events_to_remove(connection=connection)
+    return render(request, "calendars/remove.html", {"connection": connection, "count": count})

@@ -12,11 +12,12 @@ from datetime import UTC, datetime
 
 import icalendar
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from bookings.models import Consultation
-from calendars import caldav_sync
-from calendars.models import RemoteCalendar, WrittenEvent
+from calendars import caldav_sync, sealing
+from calendars.models import REMOVAL_GIVES_UP, CalendarConnection, RemoteCalendar, WrittenEvent
 
 TITLE = "Free consultation — First Step"
 MAX_PER_SWEEP = 1000
@@ -27,7 +28,10 @@ def add_missing_rows(*, now: datetime) -> int:
     """A row for each upcoming confirmed consultation of a specialist with a receiving
     calendar that has no row yet; the number added."""
     added = 0
-    for calendar in RemoteCalendar.objects.filter(receives_consultations=True):
+    receiving = RemoteCalendar.objects.filter(
+        receives_consultations=True, connection__removing_since=None
+    )
+    for calendar in receiving:
         written = WrittenEvent.objects.filter(consultation__specialist_id=calendar.specialist_id)
         missing = (
             Consultation.objects.filter(
@@ -35,7 +39,7 @@ def add_missing_rows(*, now: datetime) -> int:
                 status=Consultation.Status.CONFIRMED,
                 ends_at__gt=now,
             )
-            # Once written, a consultation stays in its calendar when another is chosen.
+            # A row elsewhere is taken out first (a receiving calendar changed), then added.
             .exclude(pk__in=written.values("consultation"))
             .values_list("pk", flat=True)
         )
@@ -55,12 +59,41 @@ def _stale() -> Q:
     return Q(written_sequence=None) | ~Q(written_sequence=F("consultation__sequence"))
 
 
+def _retracted(now: datetime) -> Q:
+    """Events to take out: every one in a connection being removed, and the upcoming ones
+    in a calendar that no longer receives consultations (they move to the one that does)."""
+    return Q(calendar__connection__removing_since__isnull=False) | Q(
+        calendar__receives_consultations=False, consultation__ends_at__gt=now
+    )
+
+
+# An event in the calendar, or one being written there now.
+_IN_CALENDAR = ~Q(href="") | Q(claimed_at__isnull=False)
+
+
+def written_to(*, connection: CalendarConnection) -> "QuerySet[WrittenEvent]":
+    """Our events in the connection's calendars, or being written there now."""
+    return WrittenEvent.objects.filter(calendar__connection=connection).filter(_IN_CALENDAR)
+
+
+def finish_removals(*, now: datetime) -> int:
+    """Delete, with their sealed credentials, the removed connections whose events are out
+    of their calendars, or that have tried for REMOVAL_GIVES_UP; how many went."""
+    removed = CalendarConnection.objects.filter(removing_since__isnull=False).exclude(
+        Exists(WrittenEvent.objects.filter(_IN_CALENDAR, calendar__connection=OuterRef("pk")))
+        & Q(removing_since__gt=now - REMOVAL_GIVES_UP)
+    )
+    return removed.delete()[1].get(CalendarConnection._meta.label, 0)
+
+
 def due_batches(*, now: datetime) -> list[list[int]]:
-    """Rows whose event is not current and that no worker holds, in batches."""
+    """Rows whose event is not current, or is to be taken out, and that no worker holds,
+    in batches. Removed connections that are done go first."""
+    finish_removals(now=now)
     add_missing_rows(now=now)
     ids = list(
         WrittenEvent.objects.unclaimed(now=now)
-        .filter(_stale())
+        .filter(_stale() | _retracted(now))
         .order_by("pk")
         .values_list("pk", flat=True)[:MAX_PER_SWEEP]
     )
@@ -87,14 +120,14 @@ def event_data(*, consultation: Consultation, uid: str, now: datetime) -> bytes:
 
 
 def write_event(*, event_id: int, now: datetime) -> bool:
-    """Bring one consultation's event up to date, once. False when there was nothing to do
-    (another worker holds it, or it is current). A failure is kept on the row and the
-    row is tried again at a later sweep."""
+    """Bring one consultation's event up to date, once, or take it out (see _retracted).
+    False when there was nothing to do (another worker holds it, or it is current). A
+    failure is kept on the row and the row is tried again at a later sweep."""
     token = secrets.token_hex(16)
     claimed = (
         WrittenEvent.objects.filter(pk=event_id)
         .unclaimed(now=now)
-        .filter(_stale())
+        .filter(_stale() | _retracted(now))
         .update(claimed_at=now, claim=token)
     )
     if not claimed:
@@ -102,6 +135,7 @@ def write_event(*, event_id: int, now: datetime) -> bool:
     row = WrittenEvent.objects.select_related("consultation", "calendar__connection").get(
         pk=event_id
     )
+    retract = WrittenEvent.objects.filter(pk=event_id).filter(_retracted(now)).exists()
     consultation = row.consultation
     done: dict[str, object] = {"claimed_at": None, "claim": ""}
     try:
@@ -109,7 +143,7 @@ def write_event(*, event_id: int, now: datetime) -> bool:
         calendar = caldav_sync.calendar_at(client=client, url=row.calendar.url)
         href = row.href or f"{str(calendar.url).rstrip('/')}/{row.uid}.ics"
         with caldav_sync.plain_errors():
-            if consultation.status == Consultation.Status.CANCELLED:
+            if retract or consultation.status == Consultation.Status.CANCELLED:
                 if row.href:
                     caldav_sync.delete_event(client=client, href=href)
                 href = ""
@@ -118,7 +152,12 @@ def write_event(*, event_id: int, now: datetime) -> bool:
                 caldav_sync.put_event(client=client, href=href, data=data)
     except caldav_sync.CalDAVError as error:
         done["last_error"] = str(error)[:300]
+    except sealing.UnsealError:
+        done["last_error"] = _("The stored address can no longer be read; please add it again.")
     else:
+        if retract:
+            WrittenEvent.objects.filter(pk=event_id, claim=token).delete()
+            return True
         done.update(written_sequence=consultation.sequence, href=href, last_error="")
     WrittenEvent.objects.filter(pk=event_id, claim=token).update(**done)
     return True

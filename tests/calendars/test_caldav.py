@@ -7,12 +7,14 @@ import icalendar
 import pytest
 from caldav.collection import Principal
 from django.db import IntegrityError
+from django.urls import reverse
 from django.utils import timezone
 
 from bookings import booking
 from bookings.models import BusyTime
 from calendars import caldav_sync, connections, sync, writeback
 from calendars.models import CalendarConnection, RemoteCalendar, WrittenEvent
+from privacy.erasure import erase_account
 from tests.bookings.conftest import free_slot, open_hours
 from tests.calendars.servers import Radicale
 from tests.factories import SpecialistFactory, UserFactory
@@ -343,32 +345,100 @@ def test_calendars_the_server_places_on_another_host_are_left_out(
     assert sorted(connection.calendars.values_list("name", flat=True)) == ["Family", "Work"]
 
 
-def test_a_written_consultation_stays_in_its_calendar_when_another_is_chosen(specialist, radicale):
+def book_two(specialist):
+    client = UserFactory()
+    return [
+        booking.book(
+            client=UserFactory() if index else client,
+            specialist=specialist,
+            starts_at=free_slot(specialist, index=index * 3).starts_at,
+            mode="video",
+            now=timezone.now(),
+        )
+        for index in range(2)
+    ]
+
+
+def test_upcoming_consultations_move_to_the_calendar_newly_chosen(specialist, radicale):
     connection = connect(specialist, radicale)
     work = connection.calendars.get(name="Work")
     family = connection.calendars.get(name="Family")
     connections.choose_calendars(
         connection=connection, read_busy=set(), receiving=work.pk, now=timezone.now()
     )
-    client = UserFactory()
-    consultation = booking.book(
-        client=client,
-        specialist=specialist,
-        starts_at=free_slot(specialist).starts_at,
-        mode="video",
-        now=timezone.now(),
-    )
+    book_two(specialist)
     write_all()
+    assert len(events_of(radicale.work)) == 2
+
     connections.choose_calendars(
         connection=connection, read_busy=set(), receiving=family.pk, now=timezone.now()
     )
+    write_all()  # out of the old one
+    write_all()  # into the new one
 
-    new_start = free_slot(specialist, index=3).starts_at
-    booking.reschedule(
-        consultation=consultation, by=client, starts_at=new_start, now=timezone.now()
+    assert events_of(radicale.work) == []
+    assert len(events_of(radicale.family)) == 2
+    assert WrittenEvent.objects.filter(calendar=family).exclude(href="").count() == 2
+
+
+def test_removing_an_account_first_takes_our_consultations_out_of_its_calendar(
+    specialist, radicale, client
+):
+    connection = connect(specialist, radicale)
+    book_two(specialist)
+    write_all()
+    receiving = connection.calendars.get(receives_consultations=True)
+    assert len(events_of(radicale.work if receiving.name == "Work" else radicale.family)) == 2
+    client.force_login(specialist.owner)
+    url = reverse("calendars:remove", args=[connection.pk])
+    assert "We will remove the 2 consultations we added to your calendar." in (
+        client.get(url).content.decode()
     )
+
+    response = client.post(url, follow=True)
+
+    assert "We are removing the 2 consultations" in response.content.decode()
+    # Kept, unlisted and unread, with its credentials, until the events are out.
+    connection.refresh_from_db()
+    assert connection.removing_since is not None
+    assert client.get(url).status_code == 404
+    assert not sync.due_batches(now=timezone.now() + timedelta(hours=1))
+    assert write_all() == 2
+    assert events_of(radicale.work) == events_of(radicale.family) == []
+    write_all()  # the sweep after: nothing left to take out, so the connection goes
+    assert not CalendarConnection.objects.exists()
+    assert not WrittenEvent.objects.exists()
+
+
+def test_a_removal_the_server_refuses_gives_up_after_a_day(specialist, radicale):
+    connection = connect(specialist, radicale)
+    book_two(specialist)
+    write_all()
+    CalendarConnection.objects.filter(pk=connection.pk).update(
+        password_sealed=connections.sealing.seal("changed", purpose="password")
+    )
+
+    assert connections.remove_connection(connection=connection, now=timezone.now()) == 2
     write_all()
 
-    [moved] = events_of(radicale.work)
-    assert moved.events[0].start == new_start
-    assert events_of(radicale.family) == []
+    assert WrittenEvent.objects.exclude(href="").count() == 2
+    assert set(WrittenEvent.objects.values_list("last_error", flat=True)) == {
+        "Wrong user name or password."
+    }
+    assert writeback.finish_removals(now=timezone.now() + timedelta(hours=23)) == 0
+    assert writeback.finish_removals(now=timezone.now() + timedelta(hours=25)) == 1
+    assert not CalendarConnection.objects.exists()
+
+
+def test_erasing_the_account_takes_our_consultations_out_then_the_credentials(specialist, radicale):
+    connection = connect(specialist, radicale)
+    book_two(specialist)
+    write_all()
+
+    erase_account(user=specialist.owner, now=timezone.now())
+
+    assert CalendarConnection.objects.get().removing_since is not None
+    write_all()
+    write_all()
+    assert events_of(radicale.work) == events_of(radicale.family) == []
+    assert not CalendarConnection.objects.filter(pk=connection.pk).exists()
