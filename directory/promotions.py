@@ -65,6 +65,8 @@ def featured(
         .order_by("pk")
         .only(*CARD_FIELDS)
     )
+    for card in eligible:
+        card.is_featured = True  # type: ignore[attr-defined]
     return rotate(eligible, turn=turn_for(now=now, page_number=page_number))
 
 
@@ -158,8 +160,6 @@ def home_page(*, now: datetime) -> list[Specialist]:
     """Featured listings for the home page: promoted first, topped up with others who offer
     a free consultation, so the section is never empty while anyone offers one."""
     promoted = featured(queryset=Specialist.objects.listed(), page_number=1, now=now)
-    for card in promoted:
-        card.is_featured = True  # type: ignore[attr-defined]
     missing = FEATURED_PER_PAGE - len(promoted)
     others: list[Specialist] = []
     if missing > 0:

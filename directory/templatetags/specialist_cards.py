@@ -1,8 +1,12 @@
-"""Filters for the specialist card; the strings themselves are made in directory.cards."""
+"""The specialist card: drawn by directory.cards, whose strings these filters show."""
 
+from collections.abc import Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from directory import cards
 from directory.models import Specialist
@@ -28,3 +32,31 @@ def fee(specialist: Specialist) -> str:
 @register.filter
 def distance(specialist: Specialist) -> str:
     return cards.distance(specialist)
+
+
+@register.simple_tag(takes_context=True)
+def card_items(
+    context: dict[str, Any],
+    specialists: Sequence[Specialist],
+    source: str = "",
+    hearts: bool = False,
+) -> SafeString:
+    """The cards as list items. With `hearts`, the page holds matching/_shortlist_form.html."""
+    drawn = cards.drawn(specialists, _drawing(context, source=source, hearts=hearts))
+    return format_html_join("", "<li>{}</li>", ((html,) for html in drawn))
+
+
+@register.simple_tag(takes_context=True)
+def specialist_card(
+    context: dict[str, Any], specialist: Specialist, source: str = "", hearts: bool = False
+) -> SafeString:
+    return cards.drawn([specialist], _drawing(context, source=source, hearts=hearts))[0]
+
+
+def _drawing(context: dict[str, Any], *, source: str, hearts: bool) -> cards.Drawing:
+    return cards.Drawing(
+        reader=context.get("READER_ZONE"),
+        saved_ids=context.get("shortlist_ids", ()) if hearts else (),
+        hearts=hearts,
+        source=source,
+    )
