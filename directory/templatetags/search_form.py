@@ -1,5 +1,6 @@
-"""The search form's <option> lists, written out in Python: the form has about a hundred
-options, and as template loops they were a quarter of the results page's time."""
+"""The search form's <option> lists, written out in Python: the form has hundreds of options
+(every area a specialist may be licensed in), and as template loops they were most of the
+results page's time."""
 
 import functools
 from collections.abc import Iterable
@@ -14,28 +15,41 @@ from directory.search import Option
 
 register = template.Library()
 
+Choices = tuple[tuple[object, Any], ...]
+
 
 @register.simple_tag
 def options(choices: Iterable[Any], selected: object) -> SafeString:
-    """Curated `Option`s, (value, label) pairs or plain values, the `selected` one marked."""
-    pairs = tuple(
-        (choice.slug, choice.name)
-        if isinstance(choice, Option)
-        else (choice[0], str(choice[1]))
-        if isinstance(choice, tuple)
-        else (choice, choice)
-        for choice in choices
-    )
-    return _options(pairs, selected, translation.get_language())
+    """<option>s for curated `Option`s, (value, label) pairs or plain values, and <optgroup>s
+    for (group, choices) pairs; the `selected` one marked."""
+    return _written(_pairs(choices), selected, translation.get_language())
+
+
+def _pairs(choices: Iterable[Any]) -> Choices:
+    """The choices as nested tuples of strings, so that the same list is recognised."""
+    pairs: list[tuple[object, Any]] = []
+    for choice in choices:
+        if isinstance(choice, Option):
+            pairs.append((choice.slug, choice.name))
+        elif not isinstance(choice, tuple):
+            pairs.append((choice, str(choice)))
+        elif isinstance(choice[1], list | tuple):
+            pairs.append((str(choice[0]), _pairs(choice[1])))
+        else:
+            pairs.append((choice[0], str(choice[1])))
+    return tuple(pairs)
 
 
 @functools.lru_cache(maxsize=512)
-def _options(pairs: tuple[tuple[object, str], ...], selected: object, language: str) -> SafeString:
+def _written(pairs: Choices, selected: object, language: str) -> SafeString:
     """The same lists come back on every page in every language, so each is written once."""
-    return mark_safe(  # noqa: S308 - every value and label is escaped here
-        "".join(
-            f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
-            f"{escape(label)}</option>"
-            for value, label in pairs
-        )
-    )
+    return mark_safe("".join(_html(pairs, selected)))  # noqa: S308 - every string is escaped
+
+
+def _html(pairs: Choices, selected: object) -> Iterable[str]:
+    for value, label in pairs:
+        if isinstance(label, tuple):
+            yield f'<optgroup label="{escape(value)}">{"".join(_html(label, selected))}</optgroup>'
+        else:
+            marked = " selected" if value == selected else ""
+            yield f'<option value="{escape(value)}"{marked}>{escape(label)}</option>'
