@@ -44,7 +44,7 @@ def rows(columns: list[Column]) -> list[tuple[str, list[str]]]:
 def column(specialist: Specialist, *, now: datetime, reader: ZoneInfo | None) -> Column:
     """One specialist's column (two queries: their lists and their reply times); times in the
     reader's zone when known, else the specialist's."""
-    hours = trust.median_reply_hours(trust.reply_delays(specialist=specialist, now=now))
+    hours = trust.reply_hours(trust.recent_replies(specialist=specialist, now=now))
     lists = profiles.lists_for(specialist_id=specialist.pk)
     sessions = cards.places(specialist)
     if specialist.offers_in_person and specialist.location:
@@ -63,7 +63,7 @@ def column(specialist: Specialist, *, now: datetime, reader: ZoneInfo | None) ->
         ngettext("Usually within %(hours)s hour", "Usually within %(hours)s hours", hours)
         % {"hours": hours}
         if hours
-        else _("Not enough conversations yet"),
+        else _("Not enough messages yet"),
         _("%(years)s years") % {"years": specialist.years_experience}
         if specialist.years_experience
         else _("Not given"),

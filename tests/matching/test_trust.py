@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from bookings.models import Consultation
 from matching import trust
+from messaging import replies
 from messaging.models import Message, Thread
 from tests.factories import SpecialistFactory, UserFactory
 
@@ -13,25 +14,20 @@ pytestmark = pytest.mark.django_db
 HOUR = timedelta(hours=1)
 
 
-# The pure median
+# The rule itself is messaging.replies' (tests/messaging/test_replies.py); here, when it shows.
 
 
-def test_no_reply_time_below_five_conversations():
-    assert trust.median_reply_hours([HOUR] * 4) is None
+def test_no_reply_time_below_five_waits():
+    assert trust.reply_hours(replies.Median(waits=4, delay=HOUR)) is None
+    assert trust.reply_hours(replies.Median(waits=5, delay=HOUR)) == 1
 
 
-def test_the_median_is_rounded_up_to_whole_hours():
-    delays = [HOUR / 2, HOUR, 2 * HOUR + timedelta(minutes=5), 5 * HOUR, 30 * HOUR]
-    assert trust.median_reply_hours(delays) == 3
-    assert trust.median_reply_hours([timedelta(minutes=3)] * 5) == 1
+def test_no_reply_time_when_the_median_wait_is_unanswered():
+    assert trust.reply_hours(replies.Median(waits=9, delay=None)) is None
 
 
-def test_unanswered_conversations_count_as_the_slowest():
-    assert trust.median_reply_hours([HOUR, HOUR, None, None, None]) is None
-    assert trust.median_reply_hours([HOUR, HOUR, HOUR, None, None]) == 1
-
-
-# From the database
+def test_the_fact_is_rounded_up_to_whole_hours():
+    assert trust.reply_hours(replies.Median(waits=5, delay=2 * HOUR + timedelta(minutes=5))) == 3
 
 
 def conversation(specialist, *, asked_ago, reply_after=None, now):
@@ -45,17 +41,16 @@ def conversation(specialist, *, asked_ago, reply_after=None, now):
     return thread
 
 
-def test_reply_delays_cover_the_last_ninety_days_of_conversations():
+def test_the_fact_reads_the_last_ninety_days():
     now = timezone.now()
     specialist = SpecialistFactory()
     conversation(specialist, asked_ago=timedelta(days=2), reply_after=3 * HOUR, now=now)
     conversation(specialist, asked_ago=timedelta(days=1), now=now)
-    old = conversation(specialist, asked_ago=timedelta(days=200), reply_after=HOUR, now=now)
-    Thread.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=200))
+    conversation(specialist, asked_ago=timedelta(days=200), reply_after=HOUR, now=now)
 
-    delays = trust.reply_delays(specialist=specialist, now=now)
-
-    assert sorted(delays, key=lambda d: d or timedelta.max) == [3 * HOUR, None]
+    assert trust.recent_replies(specialist=specialist, now=now) == replies.Median(
+        waits=2, delay=None
+    )
 
 
 def test_the_profile_shows_each_fact_with_how_we_know(client):
