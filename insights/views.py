@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,7 +24,7 @@ from directory import local_time
 from directory.access import CREATE_PROFILE, AuthenticatedHttpRequest, login_prompt_required
 from directory.models import Promotion, Specialist
 from directory.promotions import FEATURED_PER_PAGE
-from insights import promotion_report, reports, widget
+from insights import charts, promotion_report, reports, widget
 from insights.forms import AllowedSitesForm
 
 
@@ -117,38 +116,17 @@ def widget_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _report_context(specialist: Specialist) -> dict[str, object]:
-    report = reports.weekly(specialist=specialist, now=timezone.now())
-    width = reports.WEEKS * reports.BAR_STEP
-    charts = []
-    for key, label in reports.FIGURES:
-        bars = reports.bars(
-            [(date_format(week.starts, "j M"), week.figures[key]) for week in report.weeks]
-        )
-        charts.append(
-            {
-                "key": key,
-                "label": label,
-                "total": sum(bar.value for bar in bars),
-                "bars": bars,
-                "svg": reports.svg(bars, width=width),
-            }
-        )
-    source_bars = reports.bars(report.sources, step=reports.SOURCE_STEP)
-    return {
-        "specialist": specialist,
-        "charts": charts,
-        "source_bars": source_bars,
-        "source_svg": reports.svg(source_bars, width=len(source_bars) * reports.SOURCE_STEP),
-    }
-
-
 @never_cache
 @login_prompt_required(CREATE_PROFILE)
 @require_safe
 def insights_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     specialist = _own_specialist(request)
-    return render(request, "insights/insights.html", _report_context(specialist))
+    report = reports.weekly(specialist=specialist, now=timezone.now())
+    return render(
+        request,
+        "insights/insights.html",
+        {"sources": charts.sources(report), "charts": charts.page(report)},
+    )
 
 
 @never_cache
@@ -161,10 +139,20 @@ def insights_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="first-step-insights.csv"'
     writer = csv.writer(response)
-    writer.writerow([_("Week starting"), *(str(label) for _key, label in reports.FIGURES)])
+    writer.writerow(
+        [
+            _("Week starting"),
+            *(str(label) for _key, label in reports.FIGURES),
+            str(reports.REPLY_LABEL),
+        ]
+    )
     for week in report.weeks:
         writer.writerow(
-            [week.starts.isoformat(), *(week.figures[key] for key, _l in reports.FIGURES)]
+            [
+                week.starts.isoformat(),
+                *(week.figures[key] for key, _l in reports.FIGURES),
+                charts.reply_hours(week.reply) or "",
+            ]
         )
     return response
 

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from bookings.models import Consultation
-from insights import reports
+from insights import charts, reports
 from insights.models import DailyCount
+from messaging import replies
 from messaging.models import Message, Thread
 from tests.factories import SpecialistFactory, UserFactory
 
@@ -105,12 +106,37 @@ def test_messages_received_count_only_the_other_sides(specialist):
     assert report.weeks[-1].figures["messages"] == 2
 
 
-def test_bars_are_scaled_to_the_largest_value():
-    found = reports.bars([("a", 0), ("b", 5), ("c", 10)])
+def test_each_week_has_its_median_reply_time(specialist):
+    thread = Thread.objects.create(client=UserFactory(), specialist=specialist)
+    asked = datetime(2026, 11, 16, 9, tzinfo=UTC)
+    for sender, at in ((thread.client, asked), (specialist.owner, asked + timedelta(hours=5))):
+        message = Message.objects.create(thread=thread, sender=sender, body="hello")
+        Message.objects.filter(pk=message.pk).update(created_at=at)
 
-    assert [bar.height for bar in found] == [0, reports.CHART_HEIGHT // 2, reports.CHART_HEIGHT]
-    assert [bar.center for bar in found] == [20, 60, 100]
-    assert reports.bars([("a", 0)])[0].height == 0
+    report = reports.weekly(specialist=specialist, now=NOW)
+
+    assert report.weeks[-2].reply == replies.Median(waits=1, delay=timedelta(hours=5))
+    assert report.weeks[-3].reply is None
+    assert charts.reply_hours(report.weeks[-2].reply) == 5
+
+
+def test_bars_are_scaled_to_the_largest_value():
+    found = charts.bars([0, 5, 10, None])
+
+    assert [bar.length for bar in found] == [0, charts.CHART_HEIGHT // 2, charts.CHART_HEIGHT, 0]
+    assert [bar.offset for bar in found] == [
+        charts.CHART_HEIGHT,
+        charts.CHART_HEIGHT // 2,
+        0,
+        charts.CHART_HEIGHT,
+    ]
+    assert charts.bars([0])[0].length == 0
+
+
+def test_chart_texts_are_escaped():
+    drawing = charts.rows(heading="Views", column="Source", values=[("<b>", 3)])
+
+    assert "<b>" not in drawing and "&lt;b&gt;" in drawing
 
 
 def test_the_specialist_sees_charts_with_tables_and_downloads_the_csv(client, specialist):
@@ -119,14 +145,17 @@ def test_the_specialist_sees_charts_with_tables_and_downloads_the_csv(client, sp
     page = client.get(reverse("insights:insights"))
     assert page.status_code == 200
     html = page.content.decode()
-    assert html.count("<svg") == len(reports.FIGURES) + 1
-    assert html.count('<table class="visually-hidden">') == len(reports.FIGURES) + 1
+    charts_shown = len(reports.FIGURES) + 2  # and the reply time, and the sources
+    assert html.count("<svg") == charts_shown
+    assert html.count('<table class="visually-hidden">') == charts_shown
+    assert "Median reply time (hours)" in html
 
     response = client.get(reverse("insights:insights_csv"))
     assert response["Content-Disposition"].startswith("attachment")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][0] == "Week starting" and len(rows) == reports.WEEKS + 1
     assert rows[-1][rows[0].index("Messages received")] == "2"
+    assert rows[0][-1] == "Median reply time (hours)"
 
 
 def test_only_a_specialist_has_insights(client):
@@ -137,8 +166,20 @@ def test_only_a_specialist_has_insights(client):
 
 
 def test_the_insights_page_reads_a_fixed_number_of_queries(
-    client, specialist, django_assert_max_num_queries
+    client, specialist, django_assert_num_queries
 ):
     client.force_login(specialist.owner)
-    with django_assert_max_num_queries(12):
+    # The session, the user, the profile, the header's two badges; then the report's two.
+    with django_assert_num_queries(7):
         client.get(reverse("insights:insights"))
+
+
+def test_large_numbers_are_shortened_above_their_columns_only():
+    assert [charts.short(n) for n in (950, 1000, 1234, 9949, 9950, 15680)] == [
+        "950",
+        "1k",
+        "1.2k",
+        "9.9k",
+        "10k",
+        "16k",
+    ]
