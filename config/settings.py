@@ -89,7 +89,6 @@ MIDDLEWARE = [
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -301,7 +300,9 @@ STAFF_EMAIL = os.environ.get("STAFF_EMAIL", "team@firststep.example")
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
 TIME_ZONE = "UTC"
-USE_I18N = True
+# The text is marked for translation, but the site speaks English only: without the
+# translation machinery each of a page's hundred strings costs nothing to look up.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
