@@ -29,6 +29,8 @@ from bookings.models import (
     BookingSettings,
     BusyTime,
     Consultation,
+    Hold,
+    WaitlistEntry,
     WeeklyHours,
 )
 from directory import local_time
@@ -388,10 +390,15 @@ def load_calendar(
 
 
 # Every slot read runs this, so it is written out: the ORM took longer to build the union
-# than the database to answer it. Consultations (1) and busy times from elsewhere (0).
+# than the database to answer it. Consultations and live holds (1; a hold is a booking to
+# everyone but its holder, who books it from its own page), and busy times from elsewhere (0).
 _BUSY_SQL = f"""
 SELECT starts_at, ends_at, 1 FROM {Consultation._meta.db_table}
 WHERE specialist_id = %(specialist)s AND status <> %(cancelled)s
+  AND starts_at < %(booked_until)s AND ends_at > %(booked_from)s
+UNION ALL
+SELECT starts_at, ends_at, 1 FROM {Hold._meta.db_table}
+WHERE specialist_id = %(specialist)s AND status = %(held)s
   AND starts_at < %(booked_until)s AND ends_at > %(booked_from)s
 UNION ALL
 SELECT starts_at, ends_at, 0 FROM {BusyTime._meta.db_table}
@@ -425,6 +432,7 @@ def with_window(
             {
                 "specialist": specialist.pk,
                 "cancelled": Consultation.Status.CANCELLED.value,
+                "held": Hold.Status.HELD.value,
                 "booked_until": moment(ends + margin),
                 "booked_from": moment(starts - margin),
                 "busy_until": moment(ends + rules.buffer + SLOT),
@@ -538,10 +546,17 @@ def load_calendars(*, specialist_ids: Sequence[int], now: datetime) -> dict[int,
             )
         )
     busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    held = (
+        Hold.objects.filter(specialist_id__in=specialist_ids, status=Hold.Status.HELD)
+        .order_by()
+        .values_list("specialist_id", "starts_at", "ends_at")
+    )
     for specialist_id, busy_start, busy_end in (
         Consultation.objects.active()
         .filter(specialist_id__in=specialist_ids, ends_at__gt=now - timedelta(days=1))
+        .order_by()
         .values_list("specialist_id", "starts_at", "ends_at")
+        .union(held, all=True)
     ):
         busy[specialist_id].append((busy_start, busy_end))
     blocked: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
@@ -692,12 +707,20 @@ def refresh_next_free_slot(
     """Store the specialist's earliest bookable slot (None when they have none) for search.
 
     `calendar`, when given, must be current (the caller has just loaded it and applied its
-    own change); the bookings it covers are not read again.
+    own change); the bookings it covers are not read again. Whatever freed a slot, the
+    waitlist hears of it.
     """
+    wake_waitlist(specialist=specialist, now=now)
     if not _offers(specialist):
         return _store_next_free_slot(specialist, None)
     slot = next_free_slot(specialist=specialist, now=now, since=now, calendar=calendar)
     return _store_next_free_slot(specialist, slot.starts_at if slot else None)
+
+
+def wake_waitlist(*, specialist: Specialist, now: datetime) -> None:
+    """Slots may have opened: the clients waiting for this specialist are looked at in the
+    next waitlist sweep (bookings.waitlist), not minutes later."""
+    WaitlistEntry.objects.filter(specialist=specialist, due_at__gt=now).update(due_at=now)
 
 
 def refresh_after_booking(

@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
 from bookings import availability, notices, reminders
 from bookings.availability import SLOT
-from bookings.models import BookingSettings, BusyTime, Consultation, Notice
+from bookings.models import BookingSettings, BusyTime, Consultation, Hold, Notice, WaitlistEntry
 from directory import local_time
 from directory.models import Specialist, User
 
@@ -26,6 +27,8 @@ MAX_UPCOMING_PER_CLIENT = 3
 CANCELLATIONS_ALLOWED = 2
 CANCELLATION_WINDOW = timedelta(days=7)
 NOTE_MAX_LENGTH = 500
+# How long a slot freed for a waiting client is kept for them alone.
+HOLD_FOR = timedelta(minutes=15)
 
 
 class BookingError(Exception):
@@ -59,6 +62,10 @@ class _Facts:
     cancelled_before: datetime | None
     slot_clashes: bool
     slot_day_bookings: int
+    # The client's own live hold with this specialist (it never blocks them), and whether
+    # they wait for this specialist: a booking ends both.
+    own_hold: int | None
+    waiting: bool
 
 
 # Written out because it runs on every booking, and the ORM takes longer to build it than
@@ -85,11 +92,24 @@ SELECT
               AND c.starts_at < %(clash_until)s AND c.ends_at > %(clash_from)s)
     OR EXISTS (SELECT 1 FROM {BusyTime._meta.db_table} b
             WHERE b.specialist_id = %(specialist)s
-              AND b.starts_at < %(clash_until)s AND b.ends_at > %(clash_from)s),
+              AND b.starts_at < %(clash_until)s AND b.ends_at > %(clash_from)s)
+    OR EXISTS (SELECT 1 FROM {Hold._meta.db_table} h
+            WHERE h.specialist_id = %(specialist)s AND h.status = %(held)s
+              AND h.client_id <> %(client)s
+              AND h.starts_at < %(clash_until)s AND h.ends_at > %(clash_from)s),
     (SELECT COUNT(*) FROM {Consultation._meta.db_table} c
             WHERE c.specialist_id = %(specialist)s AND c.status <> %(cancelled)s
               AND c.id <> %(moving)s
               AND c.starts_at >= %(day_from)s AND c.starts_at < %(day_until)s)
+    + (SELECT COUNT(*) FROM {Hold._meta.db_table} h
+            WHERE h.specialist_id = %(specialist)s AND h.status = %(held)s
+              AND h.client_id <> %(client)s
+              AND h.starts_at >= %(day_from)s AND h.starts_at < %(day_until)s),
+    (SELECT h.id FROM {Hold._meta.db_table} h
+            WHERE h.client_id = %(client)s AND h.specialist_id = %(specialist)s
+              AND h.status = %(held)s),
+    EXISTS (SELECT 1 FROM {WaitlistEntry._meta.db_table} w
+            WHERE w.client_id = %(client)s AND w.specialist_id = %(specialist)s)
 """  # noqa: S608 (table names and a constant only; every value is a parameter)
 
 
@@ -114,6 +134,7 @@ def _facts(
                 "cancelled": Consultation.Status.CANCELLED.value,
                 "confirmed": Consultation.Status.CONFIRMED.value,
                 "by_client": Consultation.Party.CLIENT.value,
+                "held": Hold.Status.HELD.value,
                 "specialist": specialist.pk,
                 "moving": moving.pk if moving else 0,
                 "now": moment(now),
@@ -124,9 +145,16 @@ def _facts(
                 "day_until": moment(window.day_until),
             },
         )
-        verified, with_specialist, upcoming, cancelled_before, clashes, day_bookings = (
-            cursor.fetchone()
-        )
+        (
+            verified,
+            with_specialist,
+            upcoming,
+            cancelled_before,
+            clashes,
+            day_bookings,
+            own_hold,
+            waiting,
+        ) = cursor.fetchone()
     return _Facts(
         verified=bool(verified),
         with_specialist=bool(with_specialist),
@@ -134,6 +162,8 @@ def _facts(
         cancelled_before=_aware(cancelled_before),
         slot_clashes=bool(clashes),
         slot_day_bookings=day_bookings,
+        own_hold=own_hold,
+        waiting=bool(waiting),
     )
 
 
@@ -208,9 +238,11 @@ def _check_slot(
     rules: availability.Rules | None = None,
     moving: Consultation | None = None,
     client_zone: str | None = None,
-) -> availability.Calendar:
+) -> tuple[availability.Calendar, _Facts]:
     """Every rule about a slot and the client, decided with the locks held (the caller took
-    them, specialist then client); the specialist's hours as read now, for what follows.
+    them, specialist then client); the specialist's hours as read now and the facts read,
+    for what follows. Another client's live hold counts as a booking; the client's own
+    never blocks them.
 
     A consultation being moved (`moving`) is left out of every count and clash. Messages
     name times in `client_zone`, the zone the client reads the site in.
@@ -259,7 +291,7 @@ def _check_slot(
         day_bookings=facts.slot_day_bookings,
     ):
         raise BookingError(_("That time is no longer available. Please pick another."))
-    return calendar
+    return calendar, facts
 
 
 @transaction.atomic
@@ -295,7 +327,7 @@ def book(
     if not (specialist.is_listed and specialist.offers_free_consultation):
         raise BookingError(_("This specialist is not offering free consultations right now."))
     _lock_client(client)
-    calendar = _check_slot(
+    calendar, facts = _check_slot(
         client=client,
         specialist=specialist,
         starts_at=starts_at,
@@ -303,6 +335,17 @@ def book(
         rules=rules,
         client_zone=client_time_zone,
     )
+    if facts.own_hold is not None:
+        # The client's hold with this specialist ends: booked when this is its time, let
+        # go (and so offered to the next person waiting) otherwise.
+        Hold.objects.filter(pk=facts.own_hold).update(
+            status=Case(
+                When(starts_at=starts_at, then=Value(Hold.Status.BOOKED)),
+                default=Value(Hold.Status.RELEASED),
+            )
+        )
+    if facts.waiting:
+        WaitlistEntry.objects.filter(client=client, specialist=specialist).delete()
     # No savepoint: a refused insert ends the whole booking, and the BookingError raised
     # below rolls the transaction back as it leaves this function.
     try:
@@ -323,7 +366,42 @@ def book(
         specialist=specialist, now=now, booked=starts_at, calendar=calendar
     )
     notices.queue(consultation=consultation, kind=Notice.Kind.BOOKED, now=now)
+    if facts.own_hold is not None:
+        availability.wake_waitlist(specialist=specialist, now=now)
     return consultation
+
+
+@transaction.atomic
+def hold(*, client: User, specialist: Specialist, starts_at: datetime, now: datetime) -> Hold:
+    """Keep a free slot for one waiting client for HOLD_FOR, or raise BookingError.
+
+    Decided exactly as a booking is (the same locks, then every rule of `book`), so a hold
+    is only ever made where the client could book. Until it is settled nobody else sees
+    the slot or can book it; the database refuses a hold over a booking and the reverse.
+    Its e-mail goes out through the notice outbox at once.
+    """
+    if specialist.owner_id == client.pk:
+        raise BookingError(_("You cannot book a consultation with yourself."))
+    rules = _lock_specialist(specialist)
+    if not (specialist.is_listed and specialist.offers_free_consultation):
+        raise BookingError(_("This specialist is not offering free consultations right now."))
+    _lock_client(client)
+    _check_slot(client=client, specialist=specialist, starts_at=starts_at, now=now, rules=rules)
+    try:
+        with transaction.atomic():
+            held = Hold.objects.create(
+                specialist=specialist,
+                client=client,
+                starts_at=starts_at,
+                ends_at=starts_at + SLOT,
+                created_at=now,
+                expires_at=now + HOLD_FOR,
+            )
+    except IntegrityError:
+        raise _taken() from None
+    notices.queue_hold(hold=held, now=now)
+    availability.refresh_next_free_slot(specialist=specialist, now=now)
+    return held
 
 
 def _lock(consultation: Consultation, *, client: bool = False) -> Consultation:

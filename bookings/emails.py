@@ -5,9 +5,11 @@ specialist, in the body of the booking e-mail.
 """
 
 from collections.abc import Callable, Sequence
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template
 from django.urls import reverse
@@ -15,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from bookings import calendar, meeting
-from bookings.models import BookingSettings, Consultation, Notice, Reminder
+from bookings.models import BookingSettings, Consultation, Hold, Notice, Reminder
 from directory import local_time
 from directory.emails import subject_line
 
@@ -111,8 +113,11 @@ NOTICE_TEMPLATES: dict[str, str] = {
 def notice(*, notice: Notice) -> list[EmailMultiAlternatives]:
     """Both sides' copies of a notice (built, not sent), each with an .ics invitation that
     adds, updates or removes the calendar event; they show the consultation as it is now.
-    A side whose account was deleted gets nothing."""
-    consultation, booking_settings = _load(notice.consultation_id)
+    A side whose account was deleted gets nothing. A held time is offered to its client."""
+    if notice.hold is not None:
+        return [held(hold=notice.hold)] if notice.hold.client.is_active else []
+    # Every other kind is about a consultation (a constraint on Notice).
+    consultation, booking_settings = _load(cast(int, notice.consultation_id))
     messages = []
     for party, person in (
         (Consultation.Party.CLIENT, consultation.client),
@@ -125,6 +130,37 @@ def notice(*, notice: Notice) -> list[EmailMultiAlternatives]:
         message = _message(NOTICE_TEMPLATES[notice.kind], to=address, context=context)
         messages.append(_with_invite(message, consultation, booking_settings, party=party))
     return messages
+
+
+def held(*, hold: Hold) -> EmailMultiAlternatives:
+    """The offer of a time held from the waitlist: book it, let it go, or leave the list."""
+    hold = Hold.objects.select_related("client", "specialist").get(pk=hold.pk)
+    chosen = local_time.zone_named(hold.client.time_zone)
+    reader = local_time.ReaderZone(
+        chosen or local_time.zone_named(hold.specialist.time_zone) or local_time.UTC,
+        chosen is not None,
+    )
+    page = settings.SITE_URL + hold.get_absolute_url()
+    return _message(
+        "waitlist_held",
+        to=hold.client.email,
+        context={
+            "specialist_name": hold.specialist.name,
+            "when": local_time.both(hold.starts_at, reader=reader, other=None),
+            "until": local_time.wall(hold.expires_at, reader.zone, style="time"),
+            "hold_url": page,
+            "leave_url": settings.SITE_URL
+            + reverse("bookings:waitlist_leave_link", kwargs={"token": leave_token(hold)}),
+        },
+    )
+
+
+def leave_token(hold: Hold) -> str:
+    """A signed link that takes the client off this specialist's waitlist, logged in or not."""
+    return signing.dumps([hold.client_id, hold.specialist_id], salt=LEAVE_SALT)
+
+
+LEAVE_SALT = "bookings.waitlist.leave"
 
 
 MARK = "\x1e"  # never typed by anyone, and left alone by HTML escaping

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.core.mail import get_connection
 
 from bookings import emails
-from bookings.models import Consultation, Notice
+from bookings.models import Consultation, Hold, Notice
 from bookings.reminders import REFUSED
 
 logger = logging.getLogger(__name__)
@@ -47,6 +47,12 @@ def queue(*, consultation: Consultation, kind: str, by: str = "", now: datetime)
     )
 
 
+def queue_hold(*, hold: Hold, now: datetime) -> None:
+    """Write the e-mail that offers a held time to its client; due at once, since the hold
+    is short. It is not sent once the hold has ended."""
+    Notice.objects.create(hold=hold, kind=Notice.Kind.HELD, created_at=now, due_at=now)
+
+
 def send_pending(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
     """Send the oldest unsent notices, each at most once; the number sent by this call.
 
@@ -70,7 +76,7 @@ def send_pending(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
     held: set[int] = set()  # left claimed: could not be rendered or was refused
     try:
         with get_connection() as connection:
-            for notice in mine.order_by("due_at", "pk").select_related("consultation"):
+            for notice in mine.order_by("due_at", "pk").select_related("consultation", "hold"):
                 if _superseded(notice):
                     notice.delete()
                     continue
@@ -96,8 +102,12 @@ def send_pending(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
 
 def _superseded(notice: Notice) -> bool:
     """Decided at send time: news of a booking or a new time that was cancelled since it
-    was written is not sent (the cancellation notice says what happened)."""
+    was written is not sent (the cancellation notice says what happened), nor the offer of
+    a hold that has ended."""
+    if notice.hold is not None:
+        return notice.hold.status != Hold.Status.HELD
     return (
         notice.kind != Notice.Kind.CANCELLED
+        and notice.consultation is not None
         and notice.consultation.status == Consultation.Status.CANCELLED
     )

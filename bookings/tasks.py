@@ -6,7 +6,7 @@ from typing import Any
 from celery import shared_task
 from django.utils import timezone
 
-from bookings import availability, free_times, notices, reminders
+from bookings import availability, free_times, notices, reminders, waitlist
 
 TRANSIENT = (SMTPException, ConnectionError, TimeoutError)
 # Retries wait at most two minutes: on Redis a longer countdown risks redelivery.
@@ -47,3 +47,10 @@ def refresh_next_free_slots() -> int:
 @shared_task(name="bookings.refresh_free_times")
 def refresh_free_times() -> int:
     return free_times.refresh(now=timezone.now())
+
+
+@shared_task(name="bookings.settle_waitlists")
+def settle_waitlists() -> int:
+    """Every few seconds: holds that ran out go to the next waiting client; freed slots are
+    held for the first client waiting for them."""
+    return waitlist.sweep(now=timezone.now())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings import views
+from bookings import views, waitlist_views
 
 app_name = "bookings"
 urlpatterns = [
@@ -23,4 +23,10 @@ urlpatterns = [
     ),
     path("practice/calendar-feed/new/", views.new_feed_url, name="new_feed_url"),
     path("calendar/<str:token>.ics", views.feed, name="feed"),
+    path("waitlist/", waitlist_views.mine, name="waitlists"),
+    path("waitlist/join/<slug:slug>/", waitlist_views.join, name="waitlist_join"),
+    path("waitlist/<int:pk>/leave/", waitlist_views.leave, name="waitlist_leave"),
+    path("waitlist/leave/<str:token>/", waitlist_views.leave_link, name="waitlist_leave_link"),
+    path("waitlist/held/<int:pk>/", waitlist_views.hold, name="hold"),
+    path("waitlist/held/<int:pk>/let-go/", waitlist_views.let_go, name="hold_let_go"),
 ]

@@ -35,7 +35,14 @@ class QuietEmptySweep(logging.Filter):
     """Sweeps that run every few seconds are logged only when they did something (the
     worker's "received" and "succeeded" lines, beat's "sending due task")."""
 
-    TASKS = frozenset({"bookings.send_notices", "calendars.sync_due", "calendars.write_back"})
+    TASKS = frozenset(
+        {
+            "bookings.send_notices",
+            "bookings.settle_waitlists",
+            "calendars.sync_due",
+            "calendars.write_back",
+        }
+    )
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args

@@ -198,6 +198,10 @@ CELERY_BEAT_SCHEDULE["bookings-send-notices"] = {
     "task": "bookings.send_notices",
     "schedule": 5.0,  # booked, cancelled and moved e-mails wait in the database (an outbox)
 }
+CELERY_BEAT_SCHEDULE["bookings-settle-waitlists"] = {
+    "task": "bookings.settle_waitlists",
+    "schedule": 10.0,  # holds that ran out, and slots freed for clients on a waitlist
+}
 CELERY_BEAT_SCHEDULE["bookings-sweep-due-reminders"] = {
     "task": "bookings.sweep_due_reminders",
     "schedule": 60.0,  # reminders are rows; the sweep hands what is due to workers

@@ -26,7 +26,7 @@ if __name__ == "__main__":
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bookings import availability, booking
+from bookings import availability, booking, waitlist
 from bookings.models import Consultation
 from directory import local_time
 from privacy import erasure
@@ -52,7 +52,7 @@ class Outcome:
 def _run(action: Callable[[], object]) -> str:
     try:
         action()
-    except booking.BookingError as error:
+    except (booking.BookingError, waitlist.WaitlistError) as error:
         return f"refused: {error}"
     except Exception as error:
         return f"error: {type(error).__name__}: {error}"
@@ -224,6 +224,54 @@ def cancel_twice_then_book() -> Outcome:
     return Outcome(first, second, waited, expected="cancelled twice")
 
 
+def _hold(client, specialist, starts_at) -> Callable[[], object]:
+    return lambda: booking.hold(
+        client=client, specialist=specialist, starts_at=starts_at, now=timezone.now()
+    )
+
+
+def hold_then_book() -> Outcome:
+    specialist = _specialist()
+    slot = free_slot(specialist)
+    first, second, waited = held_then(
+        _hold(UserFactory(), specialist, slot.starts_at),
+        _book(UserFactory(), specialist, slot.starts_at),
+    )
+    return Outcome(first, second, waited, expected="no longer available")
+
+
+def book_then_hold() -> Outcome:
+    specialist = _specialist()
+    slot = free_slot(specialist)
+    first, second, waited = held_then(
+        _book(UserFactory(), specialist, slot.starts_at),
+        _hold(UserFactory(), specialist, slot.starts_at),
+    )
+    return Outcome(first, second, waited, expected="no longer available")
+
+
+def hold_then_hold() -> Outcome:
+    specialist = _specialist(buffer_minutes=30)
+    slot_one, slot_two = _same_day_slots(specialist, 2)
+    first, second, waited = held_then(
+        _hold(UserFactory(), specialist, slot_one.starts_at),
+        _hold(UserFactory(), specialist, slot_two.starts_at),
+    )
+    return Outcome(first, second, waited, expected="no longer available")
+
+
+def waitlist_limit() -> Outcome:
+    client = UserFactory()
+    for _ in range(waitlist.MAX_WAITLISTS_PER_CLIENT - 1):
+        waitlist.join(client=client, specialist=_specialist(), now=timezone.now())
+    third, fourth = _specialist(), _specialist()
+    first, second, waited = held_then(
+        lambda: waitlist.join(client=client, specialist=third, now=timezone.now()),
+        lambda: waitlist.join(client=client, specialist=fourth, now=timezone.now()),
+    )
+    return Outcome(first, second, waited, expected="at most three")
+
+
 def booking_then_erasure() -> Outcome:
     client, specialist = UserFactory(), _specialist()
     first, second, waited = held_then(
@@ -301,6 +349,10 @@ SCENARIOS: dict[str, Callable[[], Outcome]] = {
     "cancelled twice, then a booking": cancel_twice_then_book,
     "a booking, then the client's account erased": booking_then_erasure,
     "an account erased, then its booking": erasure_then_booking,
+    "a hold, then another client's booking of the held slot": hold_then_book,
+    "a booking, then a hold of the same slot": book_then_hold,
+    "a hold, then another hold within the buffer": hold_then_hold,
+    "at most three waitlists": waitlist_limit,
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
+from bookings.emails import leave_token
 from tests.security.world import PERSONAS, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,15 @@ EXPECTED = {
     "bookings:new_feed_url": row(LOGIN, "405/404", "405/302", "405/404", "405/404", "405/302"),
     # The feed URL is a secret capability (for calendar apps that cannot log in).
     "bookings:feed": everyone(PUBLIC),
+    # client_b waits for specialist_2 and holds a time with them; client_a has a
+    # consultation with specialist_1, so cannot wait for them, nor can specialist_1.
+    "bookings:waitlists": row(LOGIN, *["200/405"] * 5),
+    "bookings:waitlist_join": row(LOGIN, "405/302", "405/302", "405/302", "405/400", "405/400"),
+    "bookings:waitlist_leave": row(LOGIN, "405/302", *["405/404"] * 4),
+    # The e-mail's signed link works without logging in; only its button leaves.
+    "bookings:waitlist_leave_link": everyone("200/200"),
+    "bookings:hold": row(LOGIN, "200/405", *["404/405"] * 4),
+    "bookings:hold_let_go": row(LOGIN, "405/302", *["405/404"] * 4),
     # Calendar connections are the specialist's own; specialist 1 has a CalDAV account.
     "calendars:list": row(LOGIN, "404/405", "200/405", "404/405", "404/405", "200/405"),
     "calendars:subscribe": row(LOGIN, "405/404", "405/400", "405/404", "405/404", "405/400"),
@@ -159,6 +169,11 @@ def url_for(name: str, world: World) -> str:
         "bookings:feedback": consultation,
         "bookings:remove_exception": {"pk": world.exception.pk},
         "bookings:feed": {"token": world.feed_token},
+        "bookings:waitlist_join": {"slug": world.specialist_1.slug},
+        "bookings:waitlist_leave": {"pk": world.waitlist_entry.pk},
+        "bookings:waitlist_leave_link": {"token": leave_token(world.hold)},
+        "bookings:hold": {"pk": world.hold.pk},
+        "bookings:hold_let_go": {"pk": world.hold.pk},
         "calendars:choose": {"pk": world.calendar_connection.pk},
         "calendars:sync": {"pk": world.calendar_connection.pk},
         "calendars:remove": {"pk": world.calendar_connection.pk},

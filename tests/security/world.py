@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from bookings import availability, booking
-from bookings.models import AvailabilityException, Consultation
+from bookings import availability, booking, waitlist
+from bookings.models import AvailabilityException, Consultation, Hold, WaitlistEntry
 from calendars.models import CalendarConnection, RemoteCalendar
 from calendars.sealing import seal
 from content.articles import ArticleText, create_article
@@ -35,6 +35,8 @@ class World:
     exception: AvailabilityException
     feed_token: str
     calendar_connection: CalendarConnection
+    waitlist_entry: WaitlistEntry
+    hold: Hold
 
 
 def build_world() -> World:
@@ -85,6 +87,14 @@ def build_world() -> World:
         name="Work",
         receives_consultations=True,
     )
+    # client_b waits for specialist_2, and a time is held for them.
+    waitlist_entry = waitlist.join(client=client_b, specialist=specialist_2, now=timezone.now())
+    hold = booking.hold(
+        client=client_b,
+        specialist=specialist_2,
+        starts_at=free_slot(specialist_2).starts_at,
+        now=timezone.now(),
+    )
     return World(
         users={
             "anonymous": None,
@@ -105,4 +115,6 @@ def build_world() -> World:
         exception=exception,
         feed_token=feed_token,
         calendar_connection=calendar_connection,
+        waitlist_entry=waitlist_entry,
+        hold=hold,
     )
