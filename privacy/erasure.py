@@ -25,7 +25,9 @@ from bookings.models import (
     AvailabilityException,
     BookingSettings,
     Consultation,
+    Hold,
     Reminder,
+    WaitlistEntry,
     WeeklyHours,
 )
 from calendars import connections as calendar_connections
@@ -84,12 +86,14 @@ def erase_account(*, user: User, now: datetime) -> None:
     # Locked in the order every booking change takes: the specialists, then the person,
     # then the consultations, so that a booking in flight finishes first, nothing
     # deadlocks, and cancel() accepts each consultation.
+    held = Hold.objects.filter(mine, status=Hold.Status.HELD)
     booking.lock_specialists(
         ids=[
             *Consultation.objects.filter(mine, **upcoming_filter).values_list(
                 "specialist_id", flat=True
             ),
             *Specialist.objects.filter(owner=user).values_list("pk", flat=True),
+            *held.values_list("specialist_id", flat=True),
         ]
     )
     person = User.objects.select_for_update().get(pk=user.pk)
@@ -114,6 +118,12 @@ def erase_account(*, user: User, now: datetime) -> None:
     _erase_messages(person)
     Question.objects.filter(asker=person).delete()
     ShortlistEntry.objects.filter(user=person).delete()
+    # Waiting on either side ends; a time held for the person goes to the next one waiting.
+    freed = set(held.filter(client=person).values_list("specialist_id", flat=True))
+    held.update(status=Hold.Status.RELEASED)
+    WaitlistEntry.objects.filter(mine).delete()
+    for other in Specialist.objects.filter(pk__in=freed):
+        availability.wake_waitlist(specialist=other, now=now)
     if specialist is not None:
         _withdraw_content(specialist)
         _erase_profile(specialist)

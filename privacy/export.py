@@ -22,7 +22,14 @@ from allauth.usersessions.models import UserSession
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from bookings.models import AvailabilityException, BookingSettings, Consultation, WeeklyHours
+from bookings.models import (
+    AvailabilityException,
+    BookingSettings,
+    Consultation,
+    Hold,
+    WaitlistEntry,
+    WeeklyHours,
+)
 from content.models import Answer, Article, Question
 from directory.models import Promotion, Specialist, User
 from directory.profiles import lists_for
@@ -75,6 +82,27 @@ def export_for(*, user: User, now: datetime) -> Row:
             for entry in ShortlistEntry.objects.filter(user=user)
             .select_related("specialist")
             .order_by("added_at", "pk")
+        ],
+        "waitlists": [
+            {
+                "specialist": entry.specialist.name,
+                "joined_at": entry.created_at,
+                "earlier_than": entry.before,
+            }
+            for entry in WaitlistEntry.objects.filter(client=user)
+            .select_related("specialist")
+            .order_by("created_at", "pk")
+        ],
+        "times_held_for_me": [
+            {
+                "specialist": hold.specialist.name,
+                "starts_at": hold.starts_at,
+                "held_at": hold.created_at,
+                "status": hold.status,
+            }
+            for hold in Hold.objects.filter(client=user)
+            .select_related("specialist")
+            .order_by("created_at", "pk")
         ],
         **_consultations(user),
         "conversations": _conversations(user),

@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from bookings import availability, booking, emails, waitlist
 from bookings.models import Consultation, Hold, Notice, WaitlistEntry
+from directory import local_time
+from privacy import erasure
+from privacy.export import export_for
 from tests.bookings.conftest import deliver_notices, free_slot, open_hours
 from tests.factories import SpecialistFactory, UserFactory
 
@@ -130,7 +133,7 @@ def test_new_hours_are_offered_only_when_earlier_than_what_was_offered_at_joinin
     later = entry.before + timedelta(days=1)
     availability.add_exception(
         specialist=specialist,
-        day=later.astimezone(availability.zone_or_none(specialist.time_zone)).date(),
+        day=later.astimezone(local_time.zone_named(specialist.time_zone)).date(),
         kind="extra",
         starts=time(9),
         ends=time(10),
@@ -309,3 +312,23 @@ def test_the_emails_signed_link_leaves_the_waitlist_only_on_the_button(client):
     assert Hold.objects.get().status == Hold.Status.RELEASED
     forged = reverse("bookings:waitlist_leave_link", kwargs={"token": "1:2:forged"})
     assert client.get(forged).status_code == 404
+
+
+def test_erasing_an_account_ends_its_waitlists_and_hands_its_held_time_on():
+    specialist = _full_specialist()
+    freed = _fill(specialist)[0]
+    first, second = UserFactory(), UserFactory()
+    waitlist.join(client=first, specialist=specialist, now=timezone.now())
+    waitlist.join(client=second, specialist=specialist, now=timezone.now())
+    booking.cancel(consultation=freed, by=specialist.owner, now=timezone.now())
+    _sweep()
+
+    erasure.erase_account(user=first, now=timezone.now())
+    _sweep()
+
+    assert not WaitlistEntry.objects.filter(client=first).exists()
+    assert Hold.objects.get(client=first).status == Hold.Status.RELEASED
+    assert Hold.objects.get(status=Hold.Status.HELD).client == second
+    assert export_for(user=second, now=timezone.now())["waitlists"][0]["specialist"] == (
+        specialist.name
+    )
