@@ -6,14 +6,14 @@ profiles one article touches when it is published, changed or removed (content.r
 A specialist can hide a link; the jobs never bring it back.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from content import tasks
+from content import link_writes, tasks
 from content.models import Article, ArticleLink, HiddenArticleLink, ProfileLinkState
 from content.ranking import ArticleIndex, Candidate, Match, Profile
 from directory.models import Specialist, Specialty
@@ -21,12 +21,16 @@ from directory.models import Specialist, Specialty
 BATCH_SIZE = 2000
 
 
-def build_index() -> ArticleIndex:
-    rows = Article.objects.published().values_list("pk", "author_id", "evidence")
+def build_index(*, about: Collection[str] | None = None) -> ArticleIndex:
+    """Every published article, or only those about one of the specialties `about` (all a
+    few profiles can be shown)."""
+    rows = Article.objects.published()
+    if about is not None:
+        rows = rows.filter(evidence__topics__has_any_keys=sorted(about))
     return ArticleIndex(
         [
             Candidate.from_evidence(pk=pk, author_id=author_id, evidence=evidence or {})
-            for pk, author_id, evidence in rows
+            for pk, author_id, evidence in rows.values_list("pk", "author_id", "evidence")
         ]
     )
 
@@ -36,16 +40,30 @@ def chunks(items: Sequence[int], size: int = BATCH_SIZE) -> Iterator[Sequence[in
         yield items[start : start + size]
 
 
-def profiles(specialist_ids: Sequence[int]) -> dict[int, Profile]:
-    """The listed ones among these profiles, three queries for the whole batch."""
+def profiles(specialist_ids: Sequence[int]) -> tuple[dict[int, Profile], set[int]]:
+    """The listed ones among these profiles, and those of them edited since their links
+    were computed (or never computed). Four queries for the whole batch, each by primary
+    key, so that no plan depends on statistics of tables that a run is refilling."""
     specialty_slugs = dict(Specialty.objects.values_list("pk", "slug"))
     specialties: dict[int, set[str]] = {}
     for sid, tid in Specialist.specialties.through.objects.filter(
         specialist_id__in=specialist_ids
     ).values_list("specialist_id", "specialty_id"):
         specialties.setdefault(sid, set()).add(specialty_slugs[tid])
-    listed = Specialist.objects.listed().filter(pk__in=specialist_ids).values_list("pk", flat=True)
-    return {pk: Profile(frozenset(specialties.get(pk, ()))) for pk in listed}
+    computed = dict(
+        ProfileLinkState.objects.filter(specialist_id__in=specialist_ids).values_list(
+            "specialist_id", "computed_at"
+        )
+    )
+    listed: dict[int, Profile] = {}
+    stale: set[int] = set()
+    for pk, updated_at in (
+        Specialist.objects.listed().filter(pk__in=specialist_ids).values_list("pk", "updated_at")
+    ):
+        listed[pk] = Profile(frozenset(specialties.get(pk, ())))
+        if pk not in computed or updated_at > computed[pk]:
+            stale.add(pk)
+    return listed, stale
 
 
 def hidden_for(specialist_ids: Sequence[int]) -> dict[int, set[int]]:
@@ -57,75 +75,43 @@ def hidden_for(specialist_ids: Sequence[int]) -> dict[int, set[int]]:
     return hidden
 
 
-def link(*, specialist_id: int, article_id: int, found: Match) -> ArticleLink:
-    return ArticleLink(
-        specialist_id=specialist_id,
-        article_id=article_id,
-        score=found.score,
-        topics=list(found.topics),
-        words=list(found.words),
-    )
-
-
-def _shown(link_row: tuple[int, float, list[str], list[str]]) -> tuple:
-    article_id, score, topics, words = link_row
-    return (article_id, score, tuple(topics), tuple(words))
-
-
-@transaction.atomic
-def _write(*, replace: Sequence[int], links: list[ArticleLink], computed: Sequence[int]) -> None:
-    """Replace the links of some profiles and record when profiles were computed."""
-    for chunk in chunks(replace, 1000):
-        ArticleLink.objects.filter(specialist_id__in=chunk).delete()
-    ArticleLink.objects.bulk_create(links, batch_size=1000)
-    now = timezone.now()
-    ProfileLinkState.objects.bulk_create(
-        [ProfileLinkState(specialist_id=pk, computed_at=now) for pk in computed],
-        update_conflicts=True,
-        unique_fields=["specialist"],
-        update_fields=["computed_at"],
-        batch_size=1000,
-    )
+def rows_for(specialist_id: int, top: list[tuple[int, Match]]) -> list[link_writes.Row]:
+    return [(specialist_id, pk, m.score, m.topics, m.words) for pk, m in top]
 
 
 def recompute_profiles(*, specialist_ids: Sequence[int], index: ArticleIndex | None = None) -> int:
     """Bring these profiles' links up to date (unlisted ones lose theirs).
 
-    Only what differs is written: a nightly run over unchanged profiles reads and compares.
-    Returns the number of links the profiles show now.
+    Each batch is written as one diff (content.link_writes): a nightly run over unchanged
+    profiles rewrites no link. Returns the number of links the profiles show now.
     """
-    index = index or build_index()
     shown = 0
-    for chunk in chunks(list(specialist_ids)):
-        listed = profiles(chunk)
+    ids = sorted(set(specialist_ids))
+    for chunk in chunks(ids):
+        listed, stale = profiles(chunk)
         hidden = hidden_for(chunk)
-        stale = set(
-            Specialist.objects.filter(pk__in=chunk)
-            .filter(Q(link_state__isnull=True) | Q(updated_at__gt=F("link_state__computed_at")))
-            .values_list("pk", flat=True)
-        )
-        current: dict[int, set[tuple]] = {}
-        for sid, *row in ArticleLink.objects.filter(specialist_id__in=chunk).values_list(
-            "specialist_id", "article_id", "score", "topics", "words"
-        ):
-            current.setdefault(sid, set()).add(_shown((row[0], row[1], row[2], row[3])))
-        replace: list[int] = []
-        links: list[ArticleLink] = []
-        for pk in chunk:
-            profile = listed.get(pk)
-            top = (
-                index.top_for(profile, specialist_id=pk, hidden=hidden.get(pk, ()))
-                if profile
-                else []
+        if index is None:
+            # One batch (an edited profile, a refill): only articles about its specialties.
+            few = len(ids) <= BATCH_SIZE
+            index = build_index(
+                about={s for p in listed.values() for s in p.specialties} if few else None
             )
-            shown += len(top)
-            wanted = {_shown((apk, m.score, list(m.topics), list(m.words))) for apk, m in top}
-            if wanted != current.get(pk, set()):
-                replace.append(pk)
-                links.extend(link(specialist_id=pk, article_id=apk, found=m) for apk, m in top)
-        computed = [pk for pk in chunk if pk in listed and pk in stale]
-        if replace or computed:
-            _write(replace=replace, links=links, computed=computed)
+        rows: list[link_writes.Row] = []
+        for pk, profile in listed.items():
+            rows += rows_for(
+                pk, index.top_for(profile, specialist_id=pk, hidden=hidden.get(pk, ()))
+            )
+        shown += len(rows)
+        with transaction.atomic():
+            link_writes.replace(specialist_ids=chunk, rows=rows)
+            now = timezone.now()
+            ProfileLinkState.objects.bulk_create(
+                [ProfileLinkState(specialist_id=pk, computed_at=now) for pk in sorted(stale)],
+                update_conflicts=True,
+                unique_fields=["specialist"],
+                update_fields=["computed_at"],
+                batch_size=1000,
+            )
     return shown
 
 

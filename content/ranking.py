@@ -7,7 +7,6 @@ profile alone, so the lists are the same whatever order articles were published 
 incremental update can match a full recompute.
 """
 
-import heapq
 import itertools
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -83,54 +82,73 @@ def best(
     return [(pk, found) for _key, pk, found in scored[:limit]]
 
 
-Group = frozenset[str]
+Topics = frozenset[str]
+Ranked = list[tuple[tuple[float, int], int]]  # (sort key, article pk), best first
 
 
 class ArticleIndex:
-    """Published articles grouped by the set of specialties they are about.
+    """Published articles ranked once for every set of specialties they can share with a
+    profile.
 
-    Within one group, an article's score for a profile depends only on which of the group's
-    specialties the profile has, so each (group, shared specialties) keeps its best few,
-    ranked once. A profile's best articles are the best of those short lists: exact, and a
-    few dozen comparisons per profile however many articles there are.
+    An article's score for a profile depends only on the specialties they share. For each
+    set that articles are about in full or in part, the index ranks the articles about all
+    of it by their score for exactly that set. A profile's candidates sharing that set are
+    the first of the list whose other specialties are not the profile's (those share a
+    larger set and are found under it), and its best articles are the best of these short
+    runs: exact, and a few dozen comparisons per profile however many articles there are.
     """
 
     def __init__(self, articles: Sequence[Candidate]) -> None:
         self.articles = {a.pk: a for a in articles}
-        self._groups: dict[Group, list[Candidate]] = {}
-        self._groups_with: dict[str, list[Group]] = {}
+        self._about = {a.pk: frozenset(a.topics) for a in articles}
+        self._with: dict[Topics, list[Candidate]] = {}
         per_author: dict[int, int] = {}
         for article in articles:
-            if article.topics:
-                group = frozenset(article.topics)
-                if group not in self._groups:
-                    for slug in group:
-                        self._groups_with.setdefault(slug, []).append(group)
-                self._groups.setdefault(group, []).append(article)
+            slugs = sorted(article.topics)
+            for size in range(1, len(slugs) + 1):
+                for subset in itertools.combinations(slugs, size):
+                    self._with.setdefault(frozenset(subset), []).append(article)
             if article.author_id is not None:
                 per_author[article.author_id] = per_author.get(article.author_id, 0) + 1
-        # A profile skips its own articles, so each short list keeps that many more.
+        self._largest = max((len(about) for about in self._about.values()), default=0)
+        # A profile skips its own articles, so each run keeps that many more.
         self.depth = LINKS_PER_PROFILE + max(per_author.values(), default=0)
-        self._ranked: dict[tuple[Group, Group], list[tuple[tuple[float, int], int]]] = {}
-        # Profiles with the same specialties share one merged list.
-        self._merged: dict[Group, list[tuple[tuple[float, int], int]]] = {}
+        self._ranked: dict[Topics, Ranked] = {}
+        # Profiles with the same specialties share one list.
+        self._merged: dict[Topics, Ranked] = {}
 
     def __contains__(self, pk: int) -> bool:
         return pk in self.articles
 
     def candidates(self, profile: Profile) -> list[Candidate]:
-        groups = {g for slug in profile.specialties for g in self._groups_with.get(slug, ())}
-        return [article for group in groups for article in self._groups[group]]
+        found = {
+            a.pk: a for slug in profile.specialties for a in self._with.get(frozenset([slug]), ())
+        }
+        return list(found.values())
 
-    def _best_of(self, group: Group, shared: Group) -> list[tuple[tuple[float, int], int]]:
-        ranked = self._ranked.get((group, shared))
+    def _ranked_for(self, shared: Topics) -> Ranked:
+        ranked = self._ranked.get(shared)
         if ranked is None:
-            ranked = heapq.nsmallest(
-                self.depth,
-                (((-strength(a, shared), -a.pk), a.pk) for a in self._groups[group]),
-            )
-            self._ranked[(group, shared)] = ranked
+            ranked = sorted(((-strength(a, shared), -a.pk), a.pk) for a in self._with[shared])
+            self._ranked[shared] = ranked
         return ranked
+
+    def _best(self, wanted: Topics) -> Ranked:
+        found: Ranked = []
+        slugs = sorted(wanted)
+        for size in range(1, min(len(slugs), self._largest) + 1):
+            for subset in itertools.combinations(slugs, size):
+                shared = frozenset(subset)
+                if shared not in self._with:
+                    continue
+                run = (
+                    item
+                    for item in self._ranked_for(shared)
+                    if self._about[item[1]] & wanted == shared
+                )
+                found.extend(itertools.islice(run, self.depth))
+        found.sort()
+        return found[: self.depth]
 
     def top_for(
         self, profile: Profile, *, specialist_id: int, hidden: Collection[int] = ()
@@ -140,17 +158,13 @@ class ArticleIndex:
             return best(self.candidates(profile), profile, skip=hidden, author_id=specialist_id)
         ranked = self._merged.get(profile.specialties)
         if ranked is None:
-            wanted = profile.specialties
-            groups = {g for slug in wanted for g in self._groups_with.get(slug, ())}
-            lists = [self._best_of(group, group & wanted) for group in groups]
-            ranked = list(itertools.islice(heapq.merge(*lists), self.depth))
-            self._merged[wanted] = ranked
+            ranked = self._merged[profile.specialties] = self._best(profile.specialties)
         chosen: list[tuple[int, Match]] = []
         for _key, pk in ranked:
             article = self.articles[pk]
             if article.author_id == specialist_id:
                 continue
-            # Never None: the article shares its group's specialties with the profile.
+            # Never None: every ranked article shares a specialty with the profile.
             if (found := match(article, profile)) is not None:
                 chosen.append((pk, found))
             if len(chosen) == LINKS_PER_PROFILE:

@@ -8,49 +8,70 @@ can take the place.
 """
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
-from content import linking
+from content import link_writes, linking
 from content.models import Article, ArticleLink, HiddenArticleLink
 from content.ranking import LINKS_PER_PROFILE, Candidate, Match, Profile, match
-from directory.models import Specialist, Specialty
-
-READ_CHUNK = 5000
+from directory.models import Specialist
 
 
 def _matches(article: Candidate) -> dict[int, Match]:
-    """Every listed profile that shares an evidenced specialty with the article, scored.
-
-    Only the rows of the article's own specialties are read: a profile's other specialties
-    cannot change its score for this article.
-    """
-    specialty_slugs = dict(
-        Specialty.objects.filter(slug__in=list(article.topics)).values_list("pk", "slug")
-    )
+    """Every listed profile that shares an evidenced specialty with the article, scored:
+    one query over the rows of the article's own specialties (a profile's other specialties
+    cannot change its score for this article)."""
     shared: dict[int, set[str]] = {}
-    for sid, tid in Specialist.specialties.through.objects.filter(
-        specialty_id__in=list(specialty_slugs)
-    ).values_list("specialist_id", "specialty_id"):
-        shared.setdefault(sid, set()).add(specialty_slugs[tid])
-    shared.pop(article.author_id or 0, None)
-    for sid in HiddenArticleLink.objects.filter(article_id=article.pk).values_list(
-        "specialist_id", flat=True
+    for sid, slug in (
+        Specialist.specialties.through.objects.filter(
+            specialty__slug__in=list(article.topics),
+            specialist_id__in=Specialist.objects.listed().values("pk"),
+        )
+        .exclude(specialist_id=article.author_id or 0)
+        .exclude(
+            Exists(
+                HiddenArticleLink.objects.filter(
+                    article_id=article.pk, specialist_id=OuterRef("specialist_id")
+                )
+            )
+        )
+        .values_list("specialist_id", "specialty__slug")
     ):
-        shared.pop(sid, None)
-    listed: set[int] = set()
-    for chunk in linking.chunks(sorted(shared), READ_CHUNK):
-        listed.update(Specialist.objects.listed().filter(pk__in=chunk).values_list("pk", flat=True))
+        shared.setdefault(sid, set()).add(slug)
+    # Profiles with the same shared specialties get the same match: computed once each.
+    by_shared: dict[frozenset[str], Match | None] = {}
     found: dict[int, Match] = {}
-    for sid in listed:
-        if (result := match(article, Profile(frozenset(shared[sid])))) is not None:
+    for sid, slugs in shared.items():
+        key = frozenset(slugs)
+        if key not in by_shared:
+            by_shared[key] = match(article, Profile(key))
+        if (result := by_shared[key]) is not None:
             found[sid] = result
     return found
+
+
+def _weakest(newcomers: set[int]) -> dict[int, tuple[int, tuple[float, int]]]:
+    """For each newcomer whose list is full: its weakest link (pk, sort key)."""
+    others: dict[int, list[tuple[tuple[float, int], int]]] = {}
+    # By primary keys, not a join: a plan that never depends on the links' statistics.
+    for chunk in linking.chunks(sorted(newcomers), 5000):
+        for link_pk, sid, other_id, score in ArticleLink.objects.filter(
+            specialist_id__in=chunk
+        ).values_list("pk", "specialist_id", "article_id", "score"):
+            others.setdefault(sid, []).append(((-score, -other_id), link_pk))
+    weakest = {}
+    for sid, links in others.items():
+        if len(links) >= LINKS_PER_PROFILE:
+            key, link_pk = max(links)
+            weakest[sid] = (link_pk, key)
+    return weakest
 
 
 def update_for_article(*, article_id: int) -> int:
     """Bring every affected profile up to date after one article was published, changed or
     removed. Returns the number of profiles whose links changed.
 
-    Only this article is read; the whole index is built only to refill profiles.
+    Only this article and the profiles sharing its topics are read; profiles to refill read
+    the articles about their specialties (every article, when they are many).
     """
     row = (
         Article.objects.published()
@@ -70,7 +91,8 @@ def update_for_article(*, article_id: int) -> int:
         return len(linked)
 
     pk, author_id, evidence = row
-    found = _matches(Candidate.from_evidence(pk=pk, author_id=author_id, evidence=evidence or {}))
+    article = Candidate.from_evidence(pk=pk, author_id=author_id, evidence=evidence or {})
+    found = _matches(article)
     # A profile whose link to the article changed or went away: recomputed in full.
     refill = sorted(
         sid
@@ -79,31 +101,23 @@ def update_for_article(*, article_id: int) -> int:
         or (found[sid].score, list(found[sid].topics), list(found[sid].words))
         != (score, topics, words)
     )
-    newcomers = sorted(found.keys() - linked.keys())
-    # For each newcomer, its other links: the weakest is displaced when the list is full.
-    others: dict[int, list[tuple[tuple[float, int], int]]] = {}
-    for chunk in linking.chunks(newcomers, READ_CHUNK):
-        for link_pk, sid, other_id, score in ArticleLink.objects.filter(
-            specialist_id__in=chunk
-        ).values_list("pk", "specialist_id", "article_id", "score"):
-            others.setdefault(sid, []).append(((-score, -other_id), link_pk))
-    new_links: list[ArticleLink] = []
+    newcomers = found.keys() - linked.keys()
+    weakest = _weakest(newcomers)
+    new_links: list[link_writes.Row] = []
     displaced: list[int] = []
-    for sid in newcomers:
-        mine = found[sid].key(article_id)
-        current = others.get(sid, [])
-        new = linking.link(specialist_id=sid, article_id=article_id, found=found[sid])
-        if len(current) < LINKS_PER_PROFILE:
-            new_links.append(new)
-            continue
-        weakest_key, weakest_pk = max(current)
-        if mine < weakest_key:
-            new_links.append(new)
-            displaced.append(weakest_pk)
+    for sid in sorted(newcomers):
+        if sid in weakest:
+            # The list is full: the article enters only by beating its weakest link.
+            link_pk, key = weakest[sid]
+            if found[sid].key(article_id) >= key:
+                continue
+            displaced.append(link_pk)
+        new_links += linking.rows_for(sid, [(article_id, found[sid])])
     with transaction.atomic():
-        for chunk in linking.chunks(displaced, 500):
+        for chunk in linking.chunks(displaced, 1000):
             ArticleLink.objects.filter(pk__in=chunk).delete()
-        ArticleLink.objects.bulk_create(new_links, batch_size=1000)
+        if new_links:
+            link_writes.add(new_links)
     if refill:
         linking.recompute_profiles(specialist_ids=refill)
     return len(new_links) + len(refill)
