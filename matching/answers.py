@@ -12,7 +12,7 @@ from django import forms
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils.translation import gettext_lazy as _
 
-from directory import filters
+from directory import filters, licensing
 from directory.search import Options
 
 SESSION_KEY = "matching_answers"
@@ -32,6 +32,7 @@ class Answers:
     about: str = ""
     format: str = ""
     location: str = ""
+    lives_in: str = ""  # an ISO 3166 area (directory.licensing)
     language: str = ""
     gender: str = ""
     age_group: str = ""
@@ -92,6 +93,14 @@ class AnswersForm(forms.Form):
         max_length=100,
         required=False,
     )
+    lives_in = forms.ChoiceField(
+        label=_("Where do you live?"),
+        help_text=_(
+            "Specialists may see clients only where they are licensed; "
+            "we show those licensed where you live."
+        ),
+        required=False,
+    )
     language = forms.ChoiceField(label=_("In which language?"), required=False)
     gender = forms.ChoiceField(
         label=_("Does the specialist's gender matter to you?"),
@@ -133,6 +142,10 @@ class AnswersForm(forms.Form):
             ("payer", options.payers, _("I will pay myself")),
         ):
             cast(forms.ChoiceField, self.fields[name]).choices = _choices(items, str(empty))
+        cast(forms.ChoiceField, self.fields["lives_in"]).choices = [
+            ("", _("I would rather not say")),
+            *licensing.grouped_choices(),
+        ]
 
     def answers(self) -> Answers:
         data = self.cleaned_data
@@ -140,6 +153,7 @@ class AnswersForm(forms.Form):
             about=" ".join(data["about"].split()),
             format=data["format"],
             location=" ".join(data["location"].split()),
+            lives_in=data["lives_in"],
             language=data["language"],
             gender=data["gender"],
             age_group=data["age_group"],

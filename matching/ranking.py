@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from directory import filters, local_time, search, taxonomy
+from directory import filters, licensing, local_time, search, taxonomy
 from directory.cards import CARD_FIELDS, DEFAULT_ORDER, with_specialties
 from directory.models import Specialist
 from matching.answers import Answers
@@ -52,6 +52,9 @@ def search_for(answers: Answers) -> search.Search:
     return search.Search(
         format=answers.format,
         location=answers.location if answers.format == "in_person" else "",
+        # Only those who may see the person where they live.
+        lives_in=answers.lives_in,
+        licensed_only=bool(answers.lives_in),
         language=answers.language,
         more=filters.Filters(gender=answers.gender, age_group=answers.age_group, accepting=True),
     )
@@ -156,6 +159,10 @@ def score(
         where = specialist.city or specialist.region or specialist.country
         match.reasons.append(
             _("In person in %(place)s") % {"place": where} if where else _("In person")
+        )
+    if answers.lives_in:
+        match.reasons.append(
+            _("Licensed to see clients in %(area)s") % {"area": licensing.name_of(answers.lives_in)}
         )
     if answers.language:
         match.reasons.append(_("Speaks your language"))

@@ -60,6 +60,19 @@ def test_without_topics_everyone_who_fits_the_firm_wishes_is_ranked():
     assert result.matches[0].reasons[:2] == ["Online sessions", "Speaks your language"]
 
 
+def test_only_those_licensed_where_the_person_lives_are_matched_and_it_is_said():
+    from directory.models import Licensure
+
+    for name, area in (("Ontario", "CA-ON"), ("All Canada", "CA"), ("New York", "US-NY")):
+        Licensure.objects.create(specialist=specialist(name=name), area=area)
+    specialist(name="Unstated")
+
+    result = matched(Answers(about="not sure", format="online", lives_in="CA-ON"))
+
+    assert sorted(names(result)) == ["All Canada", "Ontario"]
+    assert "Licensed to see clients in Ontario, Canada" in result.matches[0].reasons
+
+
 def test_budget_insurance_and_times_lift_a_specialist_and_are_named():
     now = TUESDAY_EVENING - timedelta(days=1)
     specialist(name="Plain", specialties=["anxiety"], fee_per_session=200)
