@@ -7,11 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Specialist, Specialty
 
 WORDS_PER_MINUTE = 220
+# What an article card shows (content/_article_card.html): not the body, its HTML or its
+# evidence, which are most of an article's bytes.
+CARD_FIELDS = ("slug", "title", "summary", "word_count", "author_name", "author__name")
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> "ArticleQuerySet":
         return self.filter(status=Article.Status.PUBLISHED)
+
+    def for_cards(self) -> "ArticleQuerySet":
+        return self.select_related("author").only(*CARD_FIELDS)
 
 
 class Article(models.Model):

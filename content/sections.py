@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from content.models import Answer, Article, ArticleLink
+from content.models import CARD_FIELDS, Answer, Article, ArticleLink
 from directory.models import Specialist
 from directory.sections import Section
 
@@ -11,7 +11,7 @@ SHOWN = 5
 
 
 def articles_by(specialist: Specialist, request: HttpRequest) -> Section | None:
-    articles = list(Article.objects.published().filter(author=specialist)[:SHOWN])
+    articles = list(Article.objects.published().filter(author=specialist).for_cards()[:SHOWN])
     if not articles:
         return None
     return Section(
@@ -27,9 +27,9 @@ def articles_by(specialist: Specialist, request: HttpRequest) -> Section | None:
 
 def relevant_articles(specialist: Specialist, request: HttpRequest) -> Section | None:
     links = list(
-        ArticleLink.objects.filter(
-            specialist=specialist, article__status=Article.Status.PUBLISHED
-        ).select_related("article__author")[:SHOWN]
+        ArticleLink.objects.filter(specialist=specialist, article__status=Article.Status.PUBLISHED)
+        .select_related("article__author")
+        .only("article", *(f"article__{name}" for name in CARD_FIELDS))[:SHOWN]
     )
     if not links:
         return None
@@ -46,7 +46,10 @@ def relevant_articles(specialist: Specialist, request: HttpRequest) -> Section |
 
 def answers_by(specialist: Specialist, request: HttpRequest) -> Section | None:
     answers = list(
-        Answer.objects.public().filter(specialist=specialist).select_related("question")[:SHOWN]
+        Answer.objects.public()
+        .filter(specialist=specialist)
+        .select_related("question")
+        .only("created_at", "question__title")[:SHOWN]
     )
     if not answers:
         return None

@@ -253,7 +253,9 @@ def _profile_context(request: HttpRequest, specialist: Specialist) -> dict[str, 
 
 @require_safe
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
-    specialist = get_object_or_404(Specialist.objects.listed(), slug=slug)
+    # The search columns are the profile's words over again, and the largest of its row.
+    listed = Specialist.objects.listed().defer("search_document", "search_vector")
+    specialist = get_object_or_404(listed, slug=slug)
     context = _profile_context(request, specialist)
     context["sections"] = sections.sections_for(specialist, request)
     return render(request, "directory/profile.html", context)
