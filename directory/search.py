@@ -5,9 +5,10 @@ about what was ignored, never an exception. `find()` turns a search into one pag
 a total and the featured listings, in a fixed number of queries whatever the result size.
 
 PostgreSQL matches words with full-text search over `Specialist.search_vector` (GIN-indexed);
-SQLite, used in development, matches each word with a case-insensitive LIKE.
+SQLite, the embedded default, with its FTS5 index of the same words (kept by triggers).
 """
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
@@ -21,6 +22,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from directory import filters, licensing, nearby, places, promotions, understanding
@@ -80,6 +82,9 @@ UPDATE directory_specialist AS s SET search_vector =
          FROM directory_specialist_communities t WHERE t.specialist_id = s.id)))
 WHERE s.id = ANY(%s)
 """
+# SQLite's full-text index of `search_document`, where SQLite has FTS5 (migration 0016).
+SQLITE_FTS = "directory_specialist_fts"
+SQLITE_MATCH_SQL = f"SELECT rowid FROM {SQLITE_FTS} WHERE {SQLITE_FTS} MATCH %s"  # noqa: S608
 PHRASE_LISTS = {"specialty": "specialties", "approach": "approaches"}
 # Each curated list: its model, the link table and column, and its token prefix.
 LISTS = {
@@ -378,12 +383,10 @@ def matching(search: Search, *, options: Options, now: datetime) -> QuerySet[Spe
         if query is not None:
             queryset = queryset.filter(search_vector=query)
     else:
-        for term in () if reading.phrases else reading.words:
-            queryset = queryset.filter(search_document__icontains=term)
+        if reading.words and not reading.phrases:
+            queryset = queryset.filter(_says(reading.words))
         for phrase in reading.phrases:
-            said = Q()
-            for word in phrase.words:
-                said &= Q(search_document__icontains=word)
+            said = _says(phrase.words)
             option = options.find(PHRASE_LISTS[phrase.kind], phrase.slug)
             if option is not None:
                 _model, through, column, _prefix = LISTS[PHRASE_LISTS[phrase.kind]]
@@ -396,6 +399,25 @@ def matching(search: Search, *, options: Options, now: datetime) -> QuerySet[Spe
                 )
             queryset = queryset.filter(said)
     return queryset
+
+
+def _says(words: Sequence[str]) -> Q:
+    """On SQLite: profiles whose words include every one of `words` (or words they begin),
+    through the FTS5 index where SQLite has it (migration 0016), else by reading each row."""
+    if not _sqlite_full_text():
+        said = Q()
+        for word in words:
+            said &= Q(search_document__icontains=word)
+        return said
+    match = " AND ".join(f'"{word}"*' for word in (w.replace('"', "") for w in words) if word)
+    return Q(pk__in=RawSQL(SQLITE_MATCH_SQL, [match]))  # noqa: S611 - a constant; words are a parameter
+
+
+@functools.cache
+def _sqlite_full_text() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [SQLITE_FTS])
+        return cursor.fetchone() is not None
 
 
 def _text_groups(reading: understanding.Reading, *, options: Options) -> list[SearchQuery]:
