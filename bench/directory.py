@@ -7,7 +7,8 @@ consultation), every filter at once (a lay phrase, language, format, free consul
 availability, budget, payer, age group, gender, community, accepting, days and times), the
 column filters alone (no words or lists to narrow by index), a lay phrase, a typo answered
 with "did you mean", a page far past the end, distance searches (within N km, nearest first),
-licensed where the client lives (only, and first), a profile page and the Help me choose matches,
+licensed where the client lives (only, and first), a profile page, the home page and the Help me
+choose matches,
 through Django's full request handling, and reports the process's peak memory.
 """
 
@@ -57,6 +58,7 @@ PAGES = {
     "directory: soonest availability": "/specialists/?sort=soonest&format=online",
     "directory: page 99999": "/specialists/?page=99999",
     "directory: profile page": "/specialists/leanne-sawchuk/",
+    "directory: home page": "/",
 }
 MATCHING_ANSWERS = {
     "about": "I can't sleep since my breakup and I worry all the time",
