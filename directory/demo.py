@@ -4,6 +4,7 @@ Scales to tens of thousands of profiles in seconds: rows are bulk-created, every
 account shares one password hash, and the few generated photos are reused.
 """
 
+import functools
 import io
 import random
 from dataclasses import dataclass
@@ -378,6 +379,7 @@ def seed_specialists(*, total: int, rng_seed: int = 2026) -> DemoResult:
     return DemoResult(created_specialists=missing, total_specialists=existing + missing)
 
 
+@functools.cache
 def _coordinates(city: str, region: str, country: str) -> tuple[float | None, float | None]:
     return places.coordinates(city=city, region=region, country=country) or (None, None)
 

@@ -155,19 +155,14 @@ def _zip_code(code: str) -> Place | None:
 def locate(text: str) -> Lookup:
     """The place a person wrote, or up to three close names when we do not know it."""
     text = " ".join(text.split())
-    zip_code = ZIP_CODE.match(text)
-    if zip_code:
-        place = _zip_code(zip_code.group(1))
+    place = find(text)
+    if place is not None or POSTCODE_LIKE.match(text):
         return Lookup(place)
-    city_part, *rest = (key(part) for part in text.split(","))
-    qualifiers = [part for part in rest if part]
-    cities = _cities()
-    for city in cities.get(city_part, ()):
-        if _fits(city, qualifiers):
-            return Lookup(Place(_label(city), city.latitude, city.longitude))
-    if not city_part or POSTCODE_LIKE.match(text):
+    city_part = key(text.split(",")[0])
+    if not city_part:
         return Lookup(None)
     # A likely typo: close names of about the same length that start with the same letter.
+    cities = _cities()
     candidates = [
         name
         for name in cities
@@ -178,12 +173,26 @@ def locate(text: str) -> Lookup:
     return Lookup(None, tuple(labels)[:MAX_SUGGESTIONS])
 
 
+def find(text: str) -> Place | None:
+    """The place written exactly so (a ZIP code, or a city and what follows the comma)."""
+    text = " ".join(text.split())
+    zip_code = ZIP_CODE.match(text)
+    if zip_code:
+        return _zip_code(zip_code.group(1))
+    city_part, *rest = (key(part) for part in text.split(","))
+    qualifiers = [part for part in rest if part]
+    for city in _cities().get(city_part, ()):
+        if _fits(city, qualifiers):
+            return Place(_label(city), city.latitude, city.longitude)
+    return None
+
+
 def coordinates(*, city: str, region: str, country: str) -> tuple[float, float] | None:
     """Where a specialist's in-person practice is, from its city, region and country."""
     if not city.strip():
         return None
     for written in (f"{city}, {region}, {country}", f"{city}, {country}", city):
-        place = locate(written).place
+        place = find(written)
         if place is not None:
             return place.latitude, place.longitude
     return None
