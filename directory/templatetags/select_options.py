@@ -1,6 +1,6 @@
-"""The search form's <option> lists, written out in Python: the form has hundreds of options
-(every area a specialist may be licensed in), and as template loops they were most of the
-results page's time."""
+"""<option> lists written out in Python: the search form has hundreds of options (every area a
+specialist may be licensed in), the time-zone picker four hundred, and as template loops they
+were most of those pages' time."""
 
 import functools
 from collections.abc import Iterable
