@@ -21,3 +21,14 @@ def current(request: HttpRequest | None, url: str) -> SafeString:
     if url != "/" and path.startswith(url):
         return mark_safe('aria-current="true"')
     return mark_safe("")
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context: template.Context) -> SafeString:
+    """The navigation, drawn once per page although it is shown twice (on wide screens, and
+    in the menu on a phone)."""
+    drawn = context.render_context.get("site_nav")
+    if drawn is None:
+        nav = context.template.engine.get_template("components/_nav.html")  # type: ignore[union-attr]
+        drawn = context.render_context["site_nav"] = nav.render(context)
+    return drawn
