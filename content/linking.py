@@ -79,11 +79,22 @@ def rows_for(specialist_id: int, top: list[tuple[int, Match]]) -> list[link_writ
     return [(specialist_id, pk, m.score, m.topics, m.words) for pk, m in top]
 
 
+def shown_now(specialist_ids: Sequence[int]) -> dict[int, set[link_writes.Row]]:
+    """The links these profiles show now, comparable with rows_for (one query by key)."""
+    shown: dict[int, set[link_writes.Row]] = {}
+    for sid, aid, score, topics, words in ArticleLink.objects.filter(
+        specialist_id__in=specialist_ids
+    ).values_list("specialist_id", "article_id", "score", "topics", "words"):
+        shown.setdefault(sid, set()).add((sid, aid, score, tuple(topics), tuple(words)))
+    return shown
+
+
 def recompute_profiles(*, specialist_ids: Sequence[int], index: ArticleIndex | None = None) -> int:
     """Bring these profiles' links up to date (unlisted ones lose theirs).
 
-    Each batch is written as one diff (content.link_writes): a nightly run over unchanged
-    profiles rewrites no link. Returns the number of links the profiles show now.
+    Only profiles whose lists differ are written, each batch as one diff
+    (content.link_writes): a nightly run over unchanged profiles reads and compares.
+    Returns the number of links the profiles show now.
     """
     shown = 0
     ids = sorted(set(specialist_ids))
@@ -96,14 +107,17 @@ def recompute_profiles(*, specialist_ids: Sequence[int], index: ArticleIndex | N
             index = build_index(
                 about={s for p in listed.values() for s in p.specialties} if few else None
             )
-        rows: list[link_writes.Row] = []
-        for pk, profile in listed.items():
-            rows += rows_for(
-                pk, index.top_for(profile, specialist_id=pk, hidden=hidden.get(pk, ()))
-            )
-        shown += len(rows)
+        wanted = {
+            pk: set(rows_for(pk, index.top_for(p, specialist_id=pk, hidden=hidden.get(pk, ()))))
+            for pk, p in listed.items()
+        }
+        shown += sum(map(len, wanted.values()))
+        now_shown = shown_now(chunk)
+        changed = [pk for pk in chunk if wanted.get(pk, set()) != now_shown.get(pk, set())]
         with transaction.atomic():
-            link_writes.replace(specialist_ids=chunk, rows=rows)
+            if changed:
+                rows = [row for pk in changed for row in sorted(wanted.get(pk, ()))]
+                link_writes.replace(specialist_ids=changed, rows=rows)
             now = timezone.now()
             ProfileLinkState.objects.bulk_create(
                 [ProfileLinkState(specialist_id=pk, computed_at=now) for pk in sorted(stale)],
