@@ -6,7 +6,9 @@ from bookings.models import (
     AvailabilityException,
     BookingSettings,
     Consultation,
+    Hold,
     Reminder,
+    WaitlistEntry,
     WeeklyHours,
 )
 
@@ -27,6 +29,33 @@ class ReminderAdmin(admin.ModelAdmin):
     list_display = ["id", "consultation", "kind", "due_at", "claimed_at", "sent_at"]
     list_filter = ["kind"]
     raw_id_fields = ["consultation"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown to staff, changed only through bookings.waitlist and bookings.booking, which
+    take the locks and apply the rules."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(ReadOnlyAdmin):
+    list_display = ["id", "specialist", "client", "created_at", "before", "due_at"]
+    raw_id_fields = ["specialist", "client"]
+
+
+@admin.register(Hold)
+class HoldAdmin(ReadOnlyAdmin):
+    list_display = ["id", "specialist", "client", "starts_at", "expires_at", "status"]
+    list_filter = ["status"]
+    raw_id_fields = ["specialist", "client"]
 
 
 class ForgetsHoursAdmin(admin.ModelAdmin):

@@ -169,10 +169,11 @@ def sweep(*, now: datetime, batch: int = SWEEP_BATCH) -> int:
     number of holds made. Each due entry is claimed with a conditional UPDATE (its next
     look moved RECHECK ahead), so two sweeps never look at one specialist together for it;
     the specialist's lock orders whatever else runs."""
-    ran_out = Hold.objects.filter(status=Hold.Status.HELD, expires_at__lte=now)
-    ids = set(ran_out.values_list("specialist_id", flat=True)[:batch])
+    ran_out = Hold.objects.filter(status=Hold.Status.HELD, expires_at__lte=now).order_by()
+    ids = set(ran_out.values_list("specialist_id", flat=True).distinct()[:batch])
     due = (
         WaitlistEntry.objects.filter(due_at__lte=now)
+        .order_by()
         .values_list("specialist_id", flat=True)
         .distinct()
     )

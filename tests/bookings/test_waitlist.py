@@ -4,7 +4,7 @@ from datetime import time, timedelta
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from bookings.models import Consultation, Hold, Notice, WaitlistEntry
 from directory import local_time
 from privacy import erasure
 from privacy.export import export_for
-from tests.bookings.conftest import deliver_notices, free_slot, open_hours
+from tests.bookings.conftest import deliver_notices, free_slot, open_hours, race
 from tests.factories import SpecialistFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -332,3 +332,24 @@ def test_erasing_an_account_ends_its_waitlists_and_hands_its_held_time_on():
     assert export_for(user=second, now=timezone.now())["waitlists"][0]["specialist"] == (
         specialist.name
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_twenty_simultaneous_bookings_of_a_held_time_leave_it_to_its_holder():
+    if connection.vendor != "postgresql":
+        pytest.skip(f"needs PostgreSQL (this run uses {connection.vendor})")
+    specialist = _full_specialist()
+    slot = free_slot(specialist)
+    holder = UserFactory()
+    booking.hold(client=holder, specialist=specialist, starts_at=slot.starts_at, now=timezone.now())
+
+    outcomes = race(
+        specialist=specialist,
+        starts_at=slot.starts_at,
+        clients=[UserFactory() for _ in range(20)],
+    )
+
+    assert [o for o in outcomes if not o.startswith("refused")] == []
+    assert not Consultation.objects.filter(specialist=specialist).exists()
+    assert _book(holder, specialist, slot.starts_at).client == holder

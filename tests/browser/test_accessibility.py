@@ -12,9 +12,11 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from bookings.emails import leave_token
 from bookings.forms import slot_value
 from bookings.models import Consultation
 from content import linking
@@ -168,6 +170,13 @@ PLACES = [
     Place("reschedule", "client_a", lambda w: f"/consultations/{w.consultation.pk}/reschedule/"),
     Place("cancel", "client_a", lambda w: f"/consultations/{w.consultation.pk}/cancel/"),
     Place("feedback", "client_b", lambda w: f"/consultations/{_past(w).pk}/feedback/"),
+    Place("my-waitlists", "client_b", lambda w: "/waitlist/"),
+    Place("held-time", "client_b", lambda w: w.hold.get_absolute_url()),
+    Place(
+        "leave-waitlist-link",
+        "anonymous",
+        lambda w: reverse("bookings:waitlist_leave_link", kwargs={"token": leave_token(w.hold)}),
+    ),
     Place("inbox-client", "client_a", lambda w: "/inbox/"),
     Place("thread-client", "client_a", lambda w: w.thread.get_absolute_url()),
     Place("thread-held", "client_b", lambda w: _held_thread_url(w)),
