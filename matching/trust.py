@@ -7,6 +7,7 @@ with a short note on how we know it.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -17,6 +18,16 @@ from messaging import replies
 
 REPLY_WINDOW = timedelta(days=90)
 MIN_WAITS = 5
+# What a profile shows of the counts over ninety days: an hour old is as true, and it spares
+# every profile view two queries. The licence and the last update are read live.
+COUNTS_SECONDS = 60 * 60
+
+
+@dataclass(frozen=True)
+class Counts:
+    reply_hours: int | None
+    waits: int
+    consultations_held: int
 
 
 @dataclass(frozen=True)
@@ -41,24 +52,34 @@ def recent_replies(*, specialist: Specialist, now: datetime) -> replies.Median:
     return replies.median(specialist=specialist, since=now - REPLY_WINDOW)
 
 
-def facts_for(*, specialist: Specialist, now: datetime) -> Facts:
+def counts_for(*, specialist: Specialist, now: datetime) -> Counts:
     """Two queries: the median reply time and the consultations held."""
     median = recent_replies(specialist=specialist, now=now)
     held = Consultation.objects.filter(
         specialist=specialist, status=Consultation.Status.COMPLETED
     ).count()
+    return Counts(reply_hours=reply_hours(median), waits=median.waits, consultations_held=held)
+
+
+def facts_for(*, specialist: Specialist, counts: Counts) -> Facts:
     return Facts(
         license_verified_at=specialist.license_verified_at,
-        reply_hours=reply_hours(median),
-        waits=median.waits,
-        consultations_held=held,
+        reply_hours=counts.reply_hours,
+        waits=counts.waits,
+        consultations_held=counts.consultations_held,
         updated_at=specialist.updated_at,
     )
 
 
 def profile_section(specialist: Specialist, request: HttpRequest) -> Section | None:
+    now = timezone.now()
+    counts = cache.get_or_set(
+        f"trust:counts:{specialist.pk}",
+        lambda: counts_for(specialist=specialist, now=now),
+        COUNTS_SECONDS,
+    )
     return Section(
         template="matching/_trust_section.html",
         order=25,
-        context={"facts": facts_for(specialist=specialist, now=timezone.now())},
+        context={"facts": facts_for(specialist=specialist, counts=counts)},
     )

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from bookings.models import Consultation
@@ -83,3 +84,27 @@ def test_a_new_profile_shows_no_reply_time_or_verification(client):
     assert "Usually replies" not in page
     assert "License verified on" not in page
     assert "0 free consultations held here" in page
+
+
+def test_a_profile_counts_once_an_hour_but_reads_the_licence_live(client):
+    now = timezone.now()
+    specialist = SpecialistFactory()
+    url = specialist.get_absolute_url()
+    assert "License verified on" not in client.get(url).content.decode()
+
+    Consultation.objects.create(
+        specialist=specialist,
+        client=UserFactory(),
+        starts_at=now - timedelta(days=2),
+        ends_at=now - timedelta(days=2) + timedelta(minutes=30),
+        status=Consultation.Status.COMPLETED,
+    )
+    specialist.license_verified_at = now
+    specialist.save(update_fields=["license_verified_at"])
+    within_the_hour = client.get(url).content.decode()
+    cache.delete(f"trust:counts:{specialist.pk}")  # the hour is over
+    after_it = client.get(url).content.decode()
+
+    assert "License verified on" in within_the_hour
+    assert "1 free consultation held here" not in within_the_hour
+    assert "1 free consultation held here" in after_it
