@@ -73,7 +73,7 @@ def facts_for(*, specialist: Specialist, counts: Counts) -> Facts:
 
 def profile_section(specialist: Specialist, request: HttpRequest) -> Section | None:
     now = timezone.now()
-    counts = cache.get_or_set(
+    counts: Counts = cache.get_or_set(  # type: ignore[assignment]  # never None: set on a miss
         f"trust:counts:{specialist.pk}",
         lambda: counts_for(specialist=specialist, now=now),
         COUNTS_SECONDS,
