@@ -8,6 +8,7 @@ wall clock. Events marked free (TRANSP:TRANSPARENT, or Outlook's busy status FRE
 cancelled ones do not block. Only the moments leave this module: never a title.
 """
 
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from itertools import islice
@@ -79,12 +80,41 @@ def _occurrences(
     return query.after(start.astimezone(zone))  # type: ignore[no-any-return]
 
 
+# The only properties a busy time needs (and the time zones' own). Everything else (titles,
+# descriptions, guests, alarms) is dropped before parsing: never held, and much less work.
+KEPT = frozenset(
+    b"BEGIN END VERSION PRODID CALSCALE X-WR-TIMEZONE UID SEQUENCE STATUS TRANSP "
+    b"X-MICROSOFT-CDO-BUSYSTATUS DTSTART DTEND DURATION RRULE RDATE EXDATE EXRULE "
+    b"RECURRENCE-ID TZID TZOFFSETFROM TZOFFSETTO TZNAME".split()
+)
+SKIPPED_COMPONENTS = frozenset({b"VALARM", b"VTODO", b"VJOURNAL", b"VAVAILABILITY"})
+_FOLD = re.compile(rb"\r?\n[ \t]")
+_NAME = re.compile(rb"[^;:]*")
+
+
+def _moments_only(data: bytes) -> bytes:
+    """The file with only the lines in KEPT, outside skipped components (unfolded)."""
+    kept: list[bytes] = []
+    skipping: bytes | None = None
+    for line in _FOLD.sub(b"", data.lstrip(b"\xef\xbb\xbf \t\r\n")).splitlines():
+        name = _NAME.match(line).group().upper()  # type: ignore[union-attr]
+        value = line[len(name) + 1 :].strip().upper()
+        if skipping is not None:
+            if name == b"END" and value == skipping:
+                skipping = None
+        elif name == b"BEGIN" and value in SKIPPED_COMPONENTS:
+            skipping = value
+        elif name in KEPT:
+            kept.append(line)
+    return b"\r\n".join(kept) + b"\r\n"
+
+
 def read_calendar(data: bytes) -> icalendar.Calendar:
     """The calendar in `data`, Google's X-WR-TIMEZONE applied; raises ParseError."""
     if not data.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].upper().startswith(b"BEGIN:VCALENDAR"):
         raise ParseError(_("Not an iCalendar file."))
     try:
-        calendar = icalendar.Calendar.from_ical(data)
+        calendar = icalendar.Calendar.from_ical(_moments_only(data))
         if "X-WR-TIMEZONE" not in calendar:
             return calendar  # nothing to convert; the conversion copies the whole calendar
         return x_wr_timezone.to_standard(calendar)  # type: ignore[no-any-return]

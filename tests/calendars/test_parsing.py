@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calendars.parsing import ParseError, busy_intervals
+from calendars.parsing import ParseError, busy_intervals, read_calendar
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TORONTO = ZoneInfo("America/Toronto")
@@ -165,3 +165,22 @@ def test_any_input_gives_intervals_or_a_parse_error_never_another_exception(body
     except ParseError:
         return
     assert all(start < end for start, end in found)
+
+
+def test_only_the_moments_are_parsed_never_titles_guests_or_alarms():
+    data = (
+        "\ufeffBEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a@test\r\n"
+        "SUMMARY:Session with Jane\r\nDESCRIPTION:Talked about her grief and a very long\r\n"
+        '  folded line\r\nATTENDEE;CN="Jane: client";ROLE=REQ-PARTICIPANT:mailto:j@test\r\n'
+        "DTSTART:20270105T100000Z\r\nDTEND:20270105T110000Z\r\nBEGIN:VALARM\r\n"
+        "ACTION:DISPLAY\r\nDESCRIPTION:Jane\r\nTRIGGER:-PT10M\r\nEND:VALARM\r\n"
+        "TRANSP:OPAQUE\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+
+    calendar = read_calendar(data)
+
+    assert b"Jane" not in calendar.to_ical()
+    assert b"grief" not in calendar.to_ical()
+    assert busy_intervals(data=data, zone=TORONTO, start=utc(2027, 1, 1), end=utc(2027, 2, 1)) == [
+        (utc(2027, 1, 5, 10), utc(2027, 1, 5, 11))
+    ]
