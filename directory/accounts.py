@@ -22,6 +22,8 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from directory import limits, tasks
@@ -54,9 +56,19 @@ def _is_absolute_url(value: object) -> bool:
     return isinstance(value, str) and value.startswith(("http://", "https://"))
 
 
-def _email_key(email: str) -> str:
+def email_key(email: str) -> str:
     """The counters' key: a digest, so the cache holds no e-mail addresses."""
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
+def _with_way_out(refusal: str) -> str:
+    """A log-in refusal that names the way to reach the team, for whoever is still stuck."""
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        refusal,
+        reverse("messaging:cant_log_in"),
+        _("Still stuck? Write to our team."),
+    )
 
 
 def user_display(user: User) -> str:
@@ -76,26 +88,31 @@ class AccountAdapter(DefaultAccountAdapter):
         # The key of allauth's `login_failed` "key" limits: (e-mail, IP) rather than the e-mail
         # and the request's Host, so that nobody can lock an account by failing on purpose.
         email = credentials.get("email", credentials.get("username", "")) or ""
-        return f"{_email_key(email)}:{self.get_client_ip(request)}"
+        return f"{email_key(email)}:{self.get_client_ip(request)}"
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         super().pre_authenticate(request, **credentials)
         email = credentials.get("email", credentials.get("username", "")) or ""
         failures = limits.count(
-            scope="login-failed-email", key=_email_key(email), window_seconds=WINDOW_SECONDS
+            scope="login-failed-email", key=email_key(email), window_seconds=WINDOW_SECONDS
         )
         if failures >= FAILURES_PER_EMAIL:
-            raise forms.ValidationError(
-                _(
-                    "There have been many failed attempts to log in to this account, so "
-                    "logging in with its password is paused for a while. You can still log "
-                    "in now: choose “Send me a sign-in code” and we will e-mail you a code."
-                )
+            paused = _(
+                "There have been many failed attempts to log in to this account, so "
+                "logging in with its password is paused for a while. You can still log "
+                "in now: choose “Log in with a code” and we will e-mail you a code."
             )
+            raise forms.ValidationError(_with_way_out(paused))
+
+    def validation_error(self, code: str, *args: Any) -> forms.ValidationError:
+        if code == "too_many_login_attempts":
+            stopped = _("Too many failed attempts to log in. Please try again in a while.")
+            return forms.ValidationError(_with_way_out(stopped), code=code)
+        return super().validation_error(code, *args)
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         email = credentials.get("email", credentials.get("username", "")) or ""
-        key = _email_key(email)
+        key = email_key(email)
         limits.allow(
             scope="login-failed-email",
             key=key,

@@ -35,3 +35,16 @@ def send_contact_to_staff(contact: ContactMessage) -> None:
         to=[settings.STAFF_EMAIL],
         reply_to=[contact.reply_to],
     )
+
+
+def send_contact_acknowledgement(contact: ContactMessage) -> None:
+    """The fixed note to the address typed in "Can't log in?": none of what they wrote."""
+    _send(
+        "contact_acknowledged",
+        {
+            "reset_url": settings.SITE_URL + reverse("account_reset_password"),
+            "code_url": settings.SITE_URL + reverse("account_request_login_code"),
+            "crisis_url": settings.SITE_URL + reverse("crisis"),
+        },
+        to=[contact.reply_to],
+    )

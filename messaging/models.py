@@ -108,7 +108,8 @@ class Block(models.Model):
 
 
 class ContactMessage(models.Model):
-    """A message to the platform's staff from the contact form."""
+    """A message to the platform's staff: from the contact form (a logged-in sender), or from
+    "Can't log in?" (no sender; `reply_to` is the address they typed, unchecked)."""
 
     class Subject(models.TextChoices):
         GENERAL = "general", _("A general question")
@@ -116,6 +117,7 @@ class ContactMessage(models.Model):
         PROFILE = "profile", _("A specialist profile")
         SAFETY = "safety", _("Privacy or safety")
         OTHER = "other", _("Something else")
+        CANT_LOG_IN = "cant_log_in", _("I can't log in")
 
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -125,6 +127,8 @@ class ContactMessage(models.Model):
     body = models.TextField(_("message"), max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # When the sender was told by e-mail that it arrived ("Can't log in?" only).
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -27,6 +27,18 @@ def send_contact_message(contact_id: int) -> bool:
     return contact.email_staff(contact_id=contact_id)
 
 
+@shared_task(
+    name="messaging.acknowledge_contact_message",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+)
+def acknowledge_contact_message(contact_id: int) -> bool:
+    from messaging import contact
+
+    return contact.acknowledge(contact_id=contact_id)
+
+
 @shared_task(name="messaging.purge_old_messages")
 def purge_old_messages() -> int:
     """Daily (beat): delete messages past the retention period."""

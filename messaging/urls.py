@@ -11,4 +11,6 @@ urlpatterns = [
     path("inbox/<int:pk>/report/", views.report, name="report"),
     path("specialists/<slug:slug>/message/", views.new_message, name="new"),
     path("contact/", views.contact, name="contact"),
+    path("contact/cant-log-in/", views.cant_log_in, name="cant_log_in"),
+    path("contact/cant-log-in/sent/", views.cant_log_in_sent, name="cant_log_in_sent"),
 ]

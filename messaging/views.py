@@ -1,8 +1,9 @@
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,7 +18,7 @@ from directory.access import (
 from directory.models import Specialist
 from messaging import contact as contact_domain
 from messaging import conversations
-from messaging.forms import ContactForm, MessageForm
+from messaging.forms import CantLogInForm, ContactForm, MessageForm
 from messaging.models import Block, Message, Thread
 
 PAGE_SIZE = 20
@@ -168,3 +169,34 @@ def contact(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect("messaging:contact")
         return render(request, "messaging/contact.html", {"form": form}, status=400)
     return render(request, "messaging/contact.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cant_log_in(request: HttpRequest) -> HttpResponse:
+    """ "Can't log in?": someone who cannot get in writes to the team; anyone logged in has
+    the contact form."""
+    if request.user.is_authenticated:
+        return redirect("messaging:contact")
+    form = CantLogInForm(request.POST or None)
+    if request.method == "GET":
+        return render(request, "messaging/cant_log_in.html", {"form": form})
+    if form.is_from_a_program():
+        return redirect("messaging:cant_log_in_sent")  # it learns nothing
+    status = 400
+    if form.is_valid():
+        try:
+            contact_domain.write_while_logged_out(
+                **form.cleaned_data, ip=get_adapter(request).get_client_ip(request)
+            )
+        except contact_domain.TooManyMessages as error:
+            form.add_error(None, str(error))
+            status = 429
+        else:
+            return redirect("messaging:cant_log_in_sent")
+    return render(request, "messaging/cant_log_in.html", {"form": form}, status=status)
+
+
+@require_safe
+def cant_log_in_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "messaging/cant_log_in_sent.html")

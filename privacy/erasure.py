@@ -157,7 +157,10 @@ def _erase_messages(person: User) -> None:
     Thread.objects.filter(pk__in=thread_ids).exclude(
         Exists(Message.objects.filter(thread=OuterRef("pk")))
     ).delete()
-    ContactMessage.objects.filter(sender=person).delete()
+    # With the messages sent while logged out ("Can't log in?") from the account's address.
+    ContactMessage.objects.filter(
+        Q(sender=person) | Q(sender=None, reply_to__iexact=person.email)
+    ).delete()
 
 
 def _withdraw_content(specialist: Specialist) -> None:

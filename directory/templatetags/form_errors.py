@@ -50,7 +50,11 @@ def _form_entries(form: forms.BaseForm, *, row: str = "") -> list[ErrorEntry]:
     first_visible = next(iter(form.visible_fields()), None)
     # A row's own errors belong to no one field: the link goes to the row's first field.
     own_target = _field_target(first_visible) if row and first_visible else ""
-    entries = [ErrorEntry(prefix + str(message), own_target) for message in form.non_field_errors()]
+    # format_html: a message that is already HTML (a refusal with a link) stays a link.
+    entries = [
+        ErrorEntry(format_html("{}{}", prefix, message), own_target)
+        for message in form.non_field_errors()
+    ]
     for name, messages in form.errors.items():
         if name == NON_FIELD_ERRORS or name not in form.fields:
             continue

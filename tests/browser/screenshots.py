@@ -35,6 +35,7 @@ PAGES: list[tuple[str, str, Callable[[World], str]]] = [
     ),
     ("log-in", "anonymous", lambda w: "/accounts/login/"),
     ("sign-up", "anonymous", lambda w: "/accounts/signup/"),
+    ("cant-log-in", "anonymous", lambda w: "/contact/cant-log-in/"),
     ("articles", "anonymous", lambda w: "/articles/"),
     ("article", "anonymous", lambda w: w.published.get_absolute_url()),
     ("questions", "anonymous", lambda w: "/questions/"),

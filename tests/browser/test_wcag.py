@@ -71,10 +71,11 @@ REFUSALS = [
         "login",
         "anonymous",
         lambda w: "/accounts/login/",
-        "Sign In",
+        "Log in",
         lambda page: (_fill("Email", "nobody@example.com")(page), _fill("Password", "nope")(page)),
     ),
-    Refusal("signup", "anonymous", lambda w: "/accounts/signup/", "Sign Up"),
+    Refusal("signup", "anonymous", lambda w: "/accounts/signup/", "Sign up"),
+    Refusal("cant-log-in", "anonymous", lambda w: "/contact/cant-log-in/", "Send to the team"),
     Refusal("password-reset", "anonymous", lambda w: "/accounts/password/reset/", "Reset"),
     Refusal(
         "book-confirm", "client_b", _book_url, "Book my free consultation", _phone_without_number

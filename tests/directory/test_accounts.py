@@ -89,7 +89,7 @@ def test_six_wrong_passwords_are_rate_limited_with_a_clear_message(client):
 
     assert [answer.status_code for answer in answers] == [400] * 6
     assert b"email address and/or password you specified are not correct" in answers[0].content
-    assert b"Too many failed login attempts" in answers[-1].content
+    assert b"Too many failed attempts to log in" in answers[-1].content
     # Even the right password waits until the limit has passed.
     right = client.post(
         reverse("account_login"), {"login": "person@example.com", "password": PASSWORD}

@@ -29,7 +29,7 @@ def test_guessing_from_one_address_stops_but_the_owner_elsewhere_gets_in(client)
     blocked = _log_in(client, password=PASSWORD, ip="203.0.113.9")
     owner = _log_in(client, password=PASSWORD, ip="198.51.100.7")
 
-    assert b"Too many failed login attempts" in blocked.content
+    assert b"Too many failed attempts to log in" in blocked.content
     assert owner.status_code == 302
 
 
@@ -40,7 +40,10 @@ def test_one_address_trying_many_accounts_is_stopped(client):
 
     refused = _log_in(client, password=PASSWORD, ip="203.0.113.9")
 
-    assert b"Too many failed login attempts" in refused.content
+    assert b"Too many failed attempts to log in" in refused.content
+    # The way to the team is a link, in the form and in the summary above the page.
+    link = f'<a href="{reverse("messaging:cant_log_in")}">Still stuck? Write to our team.</a>'
+    assert refused.content.decode().count(link) == 2
 
 
 def _spread_failures(client, count):
@@ -55,7 +58,9 @@ def test_a_guess_spread_over_many_addresses_pauses_the_password_but_not_the_owne
     by_password = _log_in(client, password=PASSWORD, ip="198.51.100.7")
 
     assert by_password.status_code == 400
-    assert "Send me a sign-in code” and we will e-mail you a code" in by_password.content.decode()
+    page = by_password.content.decode()
+    assert "Log in with a code” and we will e-mail you a code" in page
+    assert f'href="{reverse("messaging:cant_log_in")}"' in page
     mail.outbox.clear()
     asked = client.post(
         reverse("account_request_login_code"), {"email": OWNER}, REMOTE_ADDR="198.51.100.7"

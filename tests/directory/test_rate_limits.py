@@ -17,7 +17,7 @@ def test_a_spoofed_x_forwarded_for_does_not_dodge_the_log_in_limit(client):
         for attempt in range(11)
     ]
 
-    assert b"Too many failed login attempts" in answers[-1].content
+    assert b"Too many failed attempts to log in" in answers[-1].content
     right = client.post(
         reverse("account_login"),
         {"login": "target@example.com", "password": PASSWORD},

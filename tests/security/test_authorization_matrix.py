@@ -133,6 +133,9 @@ EXPECTED = {
     "messaging:report": row(LOGIN, "404/404", "404/404", "404/404", "200/302", "200/302"),
     "messaging:block": row(LOGIN, "405/404", "405/404", "405/404", "405/404", "405/302"),
     "messaging:contact": row(LOGIN, *["200/400"] * 5),
+    # "Can't log in?" is for people who cannot log in; anyone logged in has the contact form.
+    "messaging:cant_log_in": row("200/400", *["302/302"] * 5),
+    "messaging:cant_log_in_sent": everyone(PUBLIC),
 }
 
 
