@@ -62,7 +62,7 @@ class Place:
 def _refused_log_in(page: Page) -> None:
     page.get_by_label("Email").fill("nobody@example.com")
     page.get_by_label("Password").fill("not-the-password")
-    page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page.locator("[data-error-summary]")).to_contain_text(re.compile("not correct"))
 
 
@@ -78,7 +78,7 @@ def _refused_sign_up(page: Page) -> None:
     page.get_by_label("Password:", exact=True).fill("short")
     page.get_by_label("Password (again)").fill("different")
     page.locator("#id_email").evaluate("field => field.type = 'text'")
-    page.get_by_role("button", name=re.compile("Sign Up", re.I)).click()
+    page.get_by_role("button", name="Sign up", exact=True).click()
     expect(page.locator(".errorlist").first).to_be_visible()
 
 
