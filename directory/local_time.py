@@ -12,6 +12,7 @@ specialist's zone (or UTC) and says so.
 
 from datetime import datetime
 from functools import cache
+from importlib import resources
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -19,7 +20,7 @@ from django.http import HttpRequest
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from directory.models import User
+from directory.models import OFFERED_TIME_ZONE_CHOICES, User
 
 COOKIE = "tz"
 COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest a browser keeps a cookie
@@ -36,12 +37,23 @@ def _keys() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+@cache
+def _renamed() -> dict[str, str]:
+    """Old names of zones to the names in use today ("Asia/Calcutta" to "Asia/Kolkata"), from
+    the tz database's links; browsers still report some old ones."""
+    text = resources.files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text(encoding="utf-8")
+    current = {key for key, _label in OFFERED_TIME_ZONE_CHOICES}
+    links = (line.split()[1:3] for line in text.splitlines() if line.startswith("L "))
+    return {old: new for new, old in links if new in current and old not in current}
+
+
 def zone_named(key: str | None) -> ZoneInfo | None:
-    """The zone for an IANA key from the outside world (a cookie, a query, a form), or None."""
+    """The zone for an IANA key from the outside world (a cookie, a query, a form), or None;
+    an old name gives the zone under its name in use today."""
     if not key or len(key) > 64 or key not in _keys():
         return None
     try:
-        return ZoneInfo(key)
+        return ZoneInfo(_renamed().get(key, key))
     except (ZoneInfoNotFoundError, ValueError):
         return None
 

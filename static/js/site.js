@@ -154,11 +154,25 @@
       window.location.reload();
     }
   }
+  // This device's zone among a list's options, under its name there: browsers still report
+  // some old names (Asia/Calcutta), and the lists offer today's (Asia/Kolkata).
+  function zoneOption(field) {
+    return Array.prototype.find.call(field.options, function (option) {
+      if (option.value === zone) { return true; }
+      try {
+        return new Intl.DateTimeFormat("en", { timeZone: option.value }).resolvedOptions().timeZone === zone;
+      } catch (e) { return false; }
+    });
+  }
   // A new profile starts in this device's zone rather than UTC.
   document.querySelectorAll("select[data-tz-default]").forEach(function (field) {
-    if (field.querySelector("option[value='" + zone + "']")) { field.value = zone; }
+    var option = zoneOption(field);
+    if (option) { field.value = option.value; }
   });
   // The time-zone page offers this device's zone first.
   var select = document.querySelector("select[name=tz]");
-  if (select && !select.value) { select.value = zone; }
+  if (select && !select.value) {
+    var option = zoneOption(select);
+    if (option) { select.value = option.value; }
+  }
 })();

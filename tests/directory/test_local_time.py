@@ -183,4 +183,16 @@ def test_the_zone_page_offers_current_names_but_accepts_an_older_one_in_use(clie
     response = client.post("/time-zone/", {"tz": "Asia/Calcutta", "next": "/"})
 
     assert response.status_code == 302
-    assert response.cookies["tz"].value == "Asia/Calcutta"
+    assert response.cookies["tz"].value == "Asia/Kolkata"  # kept under today's name
+
+
+@pytest.mark.django_db
+def test_an_old_zone_name_a_browser_reports_is_read_under_its_name_today(client):
+    assert local_time.zone_named("Asia/Calcutta") == ZoneInfo("Asia/Kolkata")
+    assert local_time.zone_named("Europe/Kiev") == ZoneInfo("Europe/Kyiv")
+    assert local_time.zone_named("Asia/Kolkata") == ZoneInfo("Asia/Kolkata")
+    assert local_time.zone_named("UTC") == ZoneInfo("UTC")
+
+    client.cookies["tz"] = "Asia/Calcutta"  # what Chromium reports in India
+
+    assert "Times in Kolkata" in client.get("/").content.decode()
