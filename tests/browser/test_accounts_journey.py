@@ -23,7 +23,7 @@ def test_a_newcomer_signs_up_verifies_their_email_and_logs_in(page):
     page.get_by_label("I am looking for support").check()
     page.get_by_role("button", name="Sign up", exact=True).click()
 
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
     page.goto(link)
     page.get_by_role("button", name="Confirm").click()
