@@ -40,26 +40,40 @@ def chunks(items: Sequence[int], size: int = BATCH_SIZE) -> Iterator[Sequence[in
         yield items[start : start + size]
 
 
+def among(ids: Sequence[int], field: str = "specialist_id") -> Q:
+    """A filter for these sorted profile ids, by key so that no plan depends on statistics
+    of tables a run is refilling: a range when they are dense, as in a full recompute (two
+    parameters instead of thousands to bind), else the list. A range may let through
+    profiles outside `ids`; callers look rows up by the profiles they asked for."""
+    if len(ids) > 100 and ids[-1] - ids[0] < 2 * len(ids):
+        return Q(**{f"{field}__gte": ids[0], f"{field}__lte": ids[-1]})
+    return Q(**{f"{field}__in": ids})
+
+
 def profiles(specialist_ids: Sequence[int]) -> tuple[dict[int, Profile], set[int]]:
     """The listed ones among these profiles, and those of them edited since their links
-    were computed (or never computed). Four queries for the whole batch, each by primary
-    key, so that no plan depends on statistics of tables that a run is refilling."""
+    were computed (or never computed). Four queries for the whole batch."""
     specialty_slugs = dict(Specialty.objects.values_list("pk", "slug"))
     specialties: dict[int, set[str]] = {}
     for sid, tid in Specialist.specialties.through.objects.filter(
-        specialist_id__in=specialist_ids
+        among(specialist_ids)
     ).values_list("specialist_id", "specialty_id"):
         specialties.setdefault(sid, set()).add(specialty_slugs[tid])
     computed = dict(
-        ProfileLinkState.objects.filter(specialist_id__in=specialist_ids).values_list(
+        ProfileLinkState.objects.filter(among(specialist_ids)).values_list(
             "specialist_id", "computed_at"
         )
     )
+    asked = set(specialist_ids)
     listed: dict[int, Profile] = {}
     stale: set[int] = set()
     for pk, updated_at in (
-        Specialist.objects.listed().filter(pk__in=specialist_ids).values_list("pk", "updated_at")
+        Specialist.objects.listed()
+        .filter(among(specialist_ids, "pk"))
+        .values_list("pk", "updated_at")
     ):
+        if pk not in asked:
+            continue
         listed[pk] = Profile(frozenset(specialties.get(pk, ())))
         if pk not in computed or updated_at > computed[pk]:
             stale.add(pk)
@@ -68,7 +82,7 @@ def profiles(specialist_ids: Sequence[int]) -> tuple[dict[int, Profile], set[int
 
 def hidden_for(specialist_ids: Sequence[int]) -> dict[int, set[int]]:
     hidden: dict[int, set[int]] = {}
-    for sid, apk in HiddenArticleLink.objects.filter(specialist_id__in=specialist_ids).values_list(
+    for sid, apk in HiddenArticleLink.objects.filter(among(specialist_ids)).values_list(
         "specialist_id", "article_id"
     ):
         hidden.setdefault(sid, set()).add(apk)
@@ -83,7 +97,7 @@ def shown_now(specialist_ids: Sequence[int]) -> dict[int, set[link_writes.Row]]:
     """The links these profiles show now, comparable with rows_for (one query by key)."""
     shown: dict[int, set[link_writes.Row]] = {}
     for sid, aid, score, topics, words in ArticleLink.objects.filter(
-        specialist_id__in=specialist_ids
+        among(specialist_ids)
     ).values_list("specialist_id", "article_id", "score", "topics", "words"):
         shown.setdefault(sid, set()).add((sid, aid, score, tuple(topics), tuple(words)))
     return shown

@@ -2,6 +2,7 @@ import random
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.db.models.expressions import RawSQL
 
 from content import articles, evaluation, linking, relinking
@@ -77,6 +78,33 @@ def test_never_links_more_than_three_or_a_specialists_own_article():
 
     assert ArticleLink.objects.filter(specialist=reader).count() == 3
     assert not ArticleLink.objects.filter(specialist=author).exists()
+
+
+def test_a_dense_batch_is_read_by_range_and_only_the_profiles_asked_for_are_linked():
+    author = specialist_with("couples")
+    for n in range(4):
+        articles.create_article(author=author, text=text(f"Trust {n}", "couples"), publish=True)
+    readers = SpecialistFactory.create_batch(150)
+    couples = Specialty.objects.get(slug="couples")
+    for reader in readers[::2]:
+        reader.specialties.add(couples)
+    Specialist.objects.filter(pk=readers[80].pk).update(status=Specialist.Status.DRAFT)
+    ids = sorted(r.pk for r in readers)
+    # Dense, with gaps that a range lets through and that must stay unlinked.
+    asked = [pk for n, pk in enumerate(ids[10:140]) if n % 10]
+    assert "specialist_id__gte" in str(linking.among(asked))
+
+    linking.recompute_profiles(specialist_ids=asked)
+
+    linked = dict(
+        ArticleLink.objects.values("specialist_id")
+        .annotate(n=Count("pk"))
+        .values_list("specialist_id", "n")
+    )
+    expected = {r.pk: 3 for r in readers[::2] if r.pk in asked and r.pk != readers[80].pk}
+    assert linked == expected
+    computed = ProfileLinkState.objects.filter(specialist__in=readers)
+    assert set(computed.values_list("specialist_id", flat=True)) == set(asked) - {readers[80].pk}
 
 
 def test_shows_fewer_than_three_rather_than_pad_with_weak_matches():
