@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
@@ -73,6 +73,14 @@ def _without_zone(request: HttpRequest) -> str:
     return request.path + ("?" + query.urlencode() if query else "")
 
 
+def _then(request: HttpRequest) -> str:
+    """Where booking goes on to afterwards: a page of this site named by ?next= (the booking
+    widget names its own), carried from the picker to the booking; never another site."""
+    then = request.GET.get("next", "")
+    safe = then.startswith("/") and url_has_allowed_host_and_scheme(then, allowed_hosts=None)
+    return then if safe else ""
+
+
 def _days(found: list[Slot], zone: ZoneInfo) -> list[tuple[date, list[Slot]]]:
     by_day: dict[date, list[Slot]] = defaultdict(list)
     for slot in found:
@@ -122,6 +130,7 @@ def _picker_context(
         else None,
         "time_zones": TIME_ZONE_CHOICES,
         "here": _without_zone(request),
+        "then": _then(request),
     }
 
 
@@ -162,6 +171,7 @@ def book(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     zone, detected = _client_zone(request, specialist)
+    then = _then(request)
     if request.method == "GET" and sections.existing_consultation(
         client=request.user, specialist=specialist
     ):
@@ -188,7 +198,7 @@ def book(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Booked. We have e-mailed you the details."))
-                return redirect(consultation)
+                return redirect(then or consultation)
         status = 400
     else:
         form = BookingForm(
@@ -209,7 +219,7 @@ def book(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "zone_detected": detected,
         "picker_url": reverse("bookings:pick", kwargs={"slug": specialist.slug})
         + "?"
-        + urlencode({"tz": zone.key}),
+        + urlencode({"tz": zone.key, **({"next": then} if then else {})}),
     }
     return render(request, "bookings/book.html", context, status=status)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape  # the standard library's: Django's lazy-aware one was most of the time
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,8 +23,8 @@ CHART_HEIGHT = 120
 BAR_STEP = 32
 BAR_WIDTH = 22
 ROW_STEP = 26  # a row of a horizontal chart
-ROW_LABEL_WIDTH = 170  # wide enough for a source's name beside its bar
-ROW_BAR_WIDTH = 250
+ROW_LABEL_WIDTH = 150  # wide enough for a source's name beside its bar
+ROW_BAR_WIDTH = 180
 NO_VALUE = "\N{EN DASH}"
 
 
@@ -124,7 +124,7 @@ def rows(*, heading: str, column: str, values: Sequence[tuple[str, int]]) -> Saf
             f'<text class="chart-value chart-name" x="{ROW_LABEL_WIDTH + bar.length + 6}"'
             f' y="{middle + 5}">{value}</text>'
         )
-    width = ROW_LABEL_WIDTH + ROW_BAR_WIDTH + 60
+    width = ROW_LABEL_WIDTH + ROW_BAR_WIDTH + 50
     svg = (
         f'<svg viewBox="0 0 {width} {height}" width="100%" aria-hidden="true" focusable="false"'
         f' preserveAspectRatio="xMinYMin meet">{"".join(shapes)}</svg>'
@@ -190,7 +190,7 @@ def page(report: reports.Report) -> list[Chart]:
                 key=key,
                 title=title,
                 summary=ngettext("%(total)s in twelve weeks", "%(total)s in twelve weeks", total)
-                % {"total": total},
+                % {"total": number_format(total, force_grouping=True)},
                 drawing=columns(
                     weeks,
                     heading=title,

@@ -4,13 +4,16 @@ from directory.models import Specialist
 
 
 class WidgetSettings(models.Model):
-    """A specialist's booking widget: the sites allowed to frame it (none listed: any site)."""
+    """A specialist's booking widget: their own website (where a client who booked through
+    the widget is offered to go back to) and the sites allowed to frame it (none: any)."""
 
     specialist = models.OneToOneField(
         Specialist, on_delete=models.CASCADE, primary_key=True, related_name="widget_settings"
     )
     # Origins such as "https://example.org", one per line, already normalised by the form.
     allowed_sites = models.TextField(blank=True)
+    # A full address, already checked by the form (insights.sites.parse_website).
+    website = models.URLField(max_length=500, blank=True)
 
     class Meta:
         verbose_name_plural = "widget settings"

@@ -1,7 +1,9 @@
 """The booking widget (framed on specialists' websites) and the specialist's pages about it."""
 
 import csv
+import hashlib
 from datetime import UTC, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from csp.decorators import csp_replace
@@ -14,18 +16,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from bookings.sections import existing_consultation
 from directory import local_time
 from directory.access import CREATE_PROFILE, AuthenticatedHttpRequest, login_prompt_required
 from directory.models import Promotion, Specialist
 from directory.promotions import FEATURED_PER_PAGE
-from insights import charts, promotion_report, reports, widget
-from insights.forms import AllowedSitesForm
+from insights import charts, promotion_report, reports, sites, widget
+from insights.forms import WidgetSitesForm
+
+BOOKED_PROMPT = gettext_lazy("To see your free consultation, please log in to your account")
 
 
 def _own_specialist(request: AuthenticatedHttpRequest) -> Specialist:
@@ -35,43 +40,84 @@ def _own_specialist(request: AuthenticatedHttpRequest) -> Specialist:
         raise Http404 from None
 
 
+def _listed(slug: str) -> Specialist:
+    return get_object_or_404(Specialist.objects.listed(), slug=slug)
+
+
 @xframe_options_exempt
 @require_safe
 def widget_page(request: HttpRequest, slug: str) -> HttpResponseBase:
-    """The framed widget. A warm cache answers without touching the database."""
+    """The framed widget. A warm cache answers without touching the database: the
+    specialist's sites first (they choose the way back), then the page for that way back."""
+    specialist = None
+    sites_key = f"insights:widget:{slug}:sites"
+    own = cache.get(sites_key)
+    if own is None:
+        specialist = _listed(slug)
+        own = sites.sites_of(specialist=specialist)
+        cache.set(sites_key, own, widget.CACHE_SECONDS)
+    back = sites.return_address(sites=own, came_from=request.GET.get("back", ""))
     zone = local_time.zone_named(request.GET.get("tz"))
-    key = f"insights:widget:{slug}:{zone.key if zone else ''}:{get_language()}"
-    cached = cache.get(key)
-    if cached is None:
-        specialist = get_object_or_404(Specialist.objects.listed(), slug=slug)
+    way_back = hashlib.sha256(back.encode()).hexdigest()[:16]  # a short key whatever its length
+    key = f"insights:widget:{slug}:{zone.key if zone else ''}:{get_language()}:{way_back}"
+    body = cache.get(key)
+    if body is None:
+        specialist = specialist or _listed(slug)
         shown = zone or local_time.zone_named(specialist.time_zone) or ZoneInfo("UTC")
+        then = widget.booked_path(specialist=specialist, back=back)
         body = render_to_string(
             "insights/widget.html",
             {
                 "specialist": specialist,
-                "slots": widget.next_times(specialist=specialist, zone=shown, now=timezone.now()),
+                "slots": widget.next_times(
+                    specialist=specialist, zone=shown, now=timezone.now(), then=then
+                ),
                 "zone": shown.key,
                 "zone_given": zone is not None,
                 "SITE_NAME": settings.SITE_NAME,
                 "LANGUAGE_CODE": get_language(),
-                "profile_url": widget.profile_url(specialist=specialist),
+                "button_url": widget.button_url(specialist=specialist, zone=shown, then=then),
                 "photo_url": settings.SITE_URL + specialist.photo_thumbnail.url
                 if specialist.photo_thumbnail
                 else "",
             },
         )
-        cached = (body, widget.allowed_sites(specialist=specialist))
-        cache.set(key, cached, widget.CACHE_SECONDS)
-    body, allowed = cached
+        cache.set(key, body, widget.CACHE_SECONDS)
     response = HttpResponse(body)
     patch_cache_control(response, public=True, max_age=widget.CACHE_SECONDS)
 
     # The sites allowed to frame it are the specialist's, so the policy changes per response.
-    @csp_replace(widget.policy_changes(allowed=allowed))
+    @csp_replace(widget.policy_changes(framing=own.framing()))
     def framable(request: HttpRequest) -> HttpResponseBase:
         return response
 
     return framable(request)
+
+
+@never_cache
+@login_prompt_required(BOOKED_PROMPT)
+@require_safe
+def widget_booked(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Where a booking made through the widget ends: the consultation, and the way back to
+    the specialist's own site (only ever an address they saved)."""
+    specialist = _listed(slug)
+    consultation = existing_consultation(client=request.user, specialist=specialist)
+    if consultation is None:
+        return redirect(specialist.get_absolute_url())
+    back = sites.return_address(
+        sites=sites.sites_of(specialist=specialist), came_from=request.GET.get("back", "")
+    )
+    return render(
+        request,
+        "insights/widget_booked.html",
+        {
+            "specialist": specialist,
+            "consultation": consultation,
+            "zone": local_time.for_request(request, fallback=consultation.client_time_zone).key,
+            "back": back,
+            "back_host": urlsplit(back).netloc,
+        },
+    )
 
 
 @require_safe
@@ -93,16 +139,14 @@ def embed_script(request: HttpRequest) -> HttpResponse:
 def widget_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     specialist = _own_specialist(request)
     if request.method == "POST":
-        form = AllowedSitesForm(request.POST)
+        form = WidgetSitesForm(request.POST)
         if form.is_valid():
-            widget.save_sites(specialist=specialist, sites=form.cleaned_data["sites"])
+            sites.save(specialist=specialist, sites=form.chosen())
             messages.success(request, _("Saved. Your widget follows within three minutes."))
             return redirect("insights:widget_settings")
         status = 400
     else:
-        form = AllowedSitesForm(
-            initial={"sites": "\n".join(widget.allowed_sites(specialist=specialist))}
-        )
+        form = WidgetSitesForm.for_sites(sites.sites_of(specialist=specialist))
         status = 200
     return render(
         request,

@@ -1,5 +1,7 @@
 /* First Step booking widget: turns each marked link into the framed widget, with the
-   visitor's time zone. Without scripts the link itself stays and opens the profile. */
+   visitor's time zone and this site's address (a client who books is offered the way back
+   here when it is one of the specialist's own sites). Without scripts the link itself
+   stays and opens the profile. */
 (function () {
   "use strict";
   var zone = "";
@@ -15,7 +17,11 @@
       return;
     }
     var frame = document.createElement("iframe");
-    frame.src = address + (zone ? "?tz=" + encodeURIComponent(zone) : "");
+    var query = "back=" + encodeURIComponent(window.location.origin);
+    if (zone) {
+      query += "&tz=" + encodeURIComponent(zone);
+    }
+    frame.src = address + "?" + query;
     frame.title = link.textContent;
     frame.width = "360";
     frame.height = "440";

@@ -219,6 +219,7 @@ PLACES = [
     Place("insights", "specialist_1", lambda w: "/practice/insights/"),
     Place("widget-settings", "specialist_1", lambda w: "/practice/widget/"),
     Place("widget", "anonymous", lambda w: f"/widget/{w.specialist_1.slug}/?tz=Europe/Paris"),
+    Place("widget-booked", "client_a", lambda w: f"/widget/{w.specialist_1.slug}/booked/"),
     # Staff.
     Place("question-moderation", "staff", lambda w: w.question.get_absolute_url()),
     Place("article-staff", "staff", lambda w: w.published.get_absolute_url()),

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from insights import widget
+from insights import sites, widget
 from insights.models import WidgetSettings
 from tests.bookings.conftest import open_hours
 from tests.factories import SpecialistFactory, UserFactory
@@ -119,7 +119,9 @@ def test_the_widget_sets_no_cookie_and_loads_nothing_from_elsewhere(client, spec
 def test_the_widget_with_its_css_and_script_stays_under_20_kb(client, specialist):
     specialist.titles = "Registered Psychotherapist, " * 4
     specialist.save()
+    WidgetSettings.objects.create(specialist=specialist, website="https://" + "m" * 480 + ".ca/")
     body = client.get(widget_url(specialist, tz="America/Argentina/ComodRivadavia")).content
+    assert b"booked%2F%3Fback%3D" in body  # with the longest way back
     css = (STATIC / "css" / "widget.css").read_bytes()
     script = (STATIC / "js" / "site.js").read_bytes()
 
@@ -155,7 +157,7 @@ def test_a_specialist_without_free_consultations_gets_a_link_to_the_profile(clie
 
 
 @pytest.mark.parametrize(
-    ("text", "sites"),
+    ("text", "origins"),
     [
         ("mira.example", ["https://mira.example"]),
         (
@@ -166,8 +168,8 @@ def test_a_specialist_without_free_consultations_gets_a_link_to_the_profile(clie
         ("", []),
     ],
 )
-def test_allowed_sites_are_read_as_origins(text, sites):
-    assert widget.parse_sites(text) == sites
+def test_allowed_sites_are_read_as_origins(text, origins):
+    assert sites.parse_sites(text) == origins
 
 
 @pytest.mark.parametrize(
@@ -183,7 +185,7 @@ def test_allowed_sites_are_read_as_origins(text, sites):
 )
 def test_anything_else_is_refused_with_a_clear_message(text):
     with pytest.raises(ValidationError, match="is not a website address"):
-        widget.parse_sites(text)
+        sites.parse_sites(text)
 
 
 def test_the_specialist_copies_the_snippets_and_lists_sites(client, specialist):
@@ -197,9 +199,15 @@ def test_the_specialist_copies_the_snippets_and_lists_sites(client, specialist):
     assert refused.status_code == 400
     assert "is not a website address" in refused.content.decode()
 
-    saved = client.post(reverse("insights:widget_settings"), {"sites": "mira.example"})
+    saved = client.post(
+        reverse("insights:widget_settings"),
+        {"sites": "mira.example", "website": "https://Mira.Example/practice"},
+    )
     assert saved.status_code == 302
-    assert widget.allowed_sites(specialist=specialist) == ["https://mira.example"]
+    assert sites.sites_of(specialist=specialist) == sites.Sites(
+        website="https://mira.example/practice", allowed=["https://mira.example"]
+    )
+    assert "https://mira.example/practice" in client.get(saved["Location"]).content.decode()
 
 
 def test_a_client_has_no_widget_page(client):

@@ -120,6 +120,9 @@ EXPECTED = {
     # The widget is public and framed on specialists' own sites; its page is theirs.
     "insights:widget": everyone(PUBLIC),
     "insights:embed": everyone(PUBLIC),
+    # Where a booking through the widget ends: one's own consultation with that specialist;
+    # without one, the specialist's profile.
+    "insights:booked": row(LOGIN, "302/405", "302/405", "302/405", "200/405", "302/405"),
     "insights:widget_settings": row(LOGIN, "404/404", "200/302", "404/404", "404/404", "200/302"),
     # What promotions did, for staff; everyone else is sent to the staff log-in.
     "insights:promotions": row(*["302/302"] * 3, "200/405", "302/302", "302/302"),
@@ -181,6 +184,7 @@ def url_for(name: str, world: World) -> str:
         "calendars:sync": {"pk": world.calendar_connection.pk},
         "calendars:remove": {"pk": world.calendar_connection.pk},
         "insights:widget": {"slug": world.specialist_1.slug},
+        "insights:booked": {"slug": world.specialist_1.slug},
         "messaging:new": {"slug": world.specialist_1.slug},
         "messaging:thread": thread,
         "messaging:block": thread,
