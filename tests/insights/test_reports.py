@@ -169,8 +169,8 @@ def test_the_insights_page_reads_a_fixed_number_of_queries(
     client, specialist, django_assert_num_queries
 ):
     client.force_login(specialist.owner)
-    # The session, the user, the profile, the header's two badges; then the report's two.
-    with django_assert_num_queries(7):
+    # The user, the profile, the header's two badges; then the report's two.
+    with django_assert_num_queries(6):
         client.get(reverse("insights:insights"))
 
 
