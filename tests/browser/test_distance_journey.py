@@ -65,7 +65,7 @@ def test_a_visitor_finds_someone_near_a_city_nearest_first(screen, people):
     name, page = screen
     page.goto("/specialists/")
     open_filters(name, page)
-    page.get_by_label("Near (a city or US ZIP code)").fill("Torontoo")
+    page.get_by_label("In person near (a city or US ZIP code)").fill("Torontoo")
     page.get_by_role("button", name="Search", exact=True).click()
 
     expect(page.get_by_text("We could not find “Torontoo”.", exact=False)).to_be_visible()
