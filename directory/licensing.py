@@ -7,7 +7,6 @@ anywhere in it; one licensed in a province, clients who live there.
 """
 
 from functools import cache
-from importlib import resources
 
 import pycountry
 from django.db.models import Q
@@ -75,18 +74,6 @@ def covering(lives_in: str) -> Q:
     if lives_in == country:
         return Q(area=country) | Q(area__startswith=f"{country}-")
     return Q(area__in=[country, lives_in])
-
-
-@cache
-def _zone_countries() -> dict[str, str]:
-    table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
-    rows = (row.split("\t") for row in table.splitlines() if row and not row.startswith("#"))
-    return {columns[2]: columns[0] for columns in rows}
-
-
-def country_for_zone(zone: str) -> str:
-    """The country of an IANA zone ("America/Toronto" -> "CA"), or "" (UTC, unknown)."""
-    return _zone_countries().get(zone, "")
 
 
 def area_for(*, region: str, country: str) -> str:

@@ -148,7 +148,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "within": parsed.within or nearby.DEFAULT_KM,
         "areas": licensing.grouped_choices(),
         # Where the visitor probably lives, from their time zone, until they say.
-        "lives_in": parsed.lives_in or _country_of_reader(request),
+        # Not guessed from the zone: "those licensed where you live first" sorts every match,
+        # so it is the client's own choice.
+        "lives_in": parsed.lives_in,
         "place_suggestions": [
             (name, parsed.querystring(near=name, page=None)) for name in parsed.place_suggestions
         ],
@@ -168,11 +170,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "directory/search.html", context)
-
-
-def _country_of_reader(request: HttpRequest) -> str:
-    zone = local_time.from_request(request)
-    return licensing.country_for_zone(zone.key) if zone is not None else ""
 
 
 def _filter_removals(parsed: search.Search, options: search.Options) -> list[tuple[str, str]]:

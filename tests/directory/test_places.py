@@ -77,5 +77,3 @@ def test_licensing_areas_are_iso_codes_with_names():
     assert licensing.area_for(region="Ontario", country="Canada") == "CA-ON"
     assert licensing.area_for(region="England", country="United Kingdom") == "GB"
     assert licensing.area_for(region="", country="Atlantis") == ""
-    assert licensing.country_for_zone("America/Toronto") == "CA"
-    assert licensing.country_for_zone("UTC") == ""
