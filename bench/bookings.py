@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bench.harness import Context, Figure, measure
-from bookings import availability, booking
+from bookings import availability, booking, hours, next_free, slots
 from bookings.forms import slot_value
 from bookings.models import AvailabilityException, BookingSettings, Consultation, WeeklyHours
 from directory.models import Specialist, User
@@ -109,7 +109,7 @@ def _slots_figures(ctx: Context) -> None:
     )
 
     def slots_14_days_uncached() -> None:
-        availability.hours_changed(specialist=specialist)  # the cost of a delete included
+        hours.hours_changed(specialist=specialist)  # the cost of a delete included
         slots_14_days()
 
     ctx.add_timing(
@@ -124,7 +124,7 @@ def _slots_figures(ctx: Context) -> None:
         moment = timezone.now()
         calendars = availability.load_calendars(specialist_ids=ids, now=moment)
         for calendar in calendars.values():
-            availability.first_slot(calendar, now=moment)
+            slots.first_slot(calendar, now=moment)
 
     ctx.add_timing(
         "next free slot computed live for 20 search cards",
@@ -195,7 +195,7 @@ def _booking_rate_spread(ctx: Context) -> None:
         ends=now + timedelta(days=40),
     )
     for specialist in specialists:  # what a booking finds stored, as in production
-        availability.refresh_next_free_slot(specialist=specialist, now=now)
+        next_free.refresh_next_free_slot(specialist=specialist, now=now)
     plan = [
         (clients[index], specialists[index % width], slots[index // width].starts_at)
         for index in range(count)

@@ -130,7 +130,7 @@ def _make_specialists() -> list[str]:
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
-    from bookings import availability
+    from bookings import next_free
     from bookings.models import BookingSettings, WeeklyHours
     from directory import search
     from directory.models import Specialist, User
@@ -165,7 +165,7 @@ def _make_specialists() -> list[str]:
     )
     search.reindex(specialist_ids=[s.pk for s in specialists])
     for specialist in specialists:
-        availability.refresh_next_free_slot(specialist=specialist, now=now)
+        next_free.refresh_next_free_slot(specialist=specialist, now=now)
     return [s.slug for s in specialists]
 
 

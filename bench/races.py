@@ -91,7 +91,7 @@ class World:
 
         from django.utils import timezone
 
-        from bookings import availability
+        from bookings import next_free
         from bookings.models import BookingSettings, WeeklyHours
         from directory.models import Specialist, User
 
@@ -114,7 +114,7 @@ class World:
             WeeklyHours(specialist=specialist, weekday=day, starts=clock(9), ends=clock(17))
             for day in range(7)
         )
-        availability.refresh_next_free_slot(specialist=specialist, now=timezone.now())
+        next_free.refresh_next_free_slot(specialist=specialist, now=timezone.now())
         return specialist
 
     def client(self) -> tuple[object, str]:
@@ -229,7 +229,7 @@ def reschedule_vs_book(world: World) -> str | None:
 def hours_edited(world: World) -> str | None:
     from django.utils import timezone
 
-    from bookings import availability
+    from bookings import weekly_hours
 
     specialist = world.specialist()
     slots = world.slots(specialist)[:4]
@@ -239,7 +239,7 @@ def hours_edited(world: World) -> str | None:
     def edit() -> int:
         from django.db import connection
 
-        availability.set_weekly_hours(specialist=specialist, ranges=[], now=timezone.now())
+        weekly_hours.set_weekly_hours(specialist=specialist, ranges=[], now=timezone.now())
         edited.append(timezone.now())
         connection.close()
         return 200

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from bookings.availability import hours_changed
+from bookings.hours import hours_changed
 from bookings.models import (
     AvailabilityException,
     BookingSettings,

@@ -6,7 +6,7 @@ class BookingsConfig(AppConfig):
     verbose_name = "Bookings"
 
     def ready(self) -> None:
-        from bookings.availability import refresh_next_free_slot
+        from bookings.next_free import refresh_next_free_slot
         from bookings.sections import free_consultation
         from directory import moderation, sections
 

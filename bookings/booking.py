@@ -15,9 +15,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
-from bookings import availability, notices, reminders
-from bookings.availability import SLOT
+from bookings import hours, next_free, notices, reminders, slots
 from bookings.models import BookingSettings, BusyTime, Consultation, Hold, Notice, WaitlistEntry
+from bookings.slots import SLOT
 from directory import local_time
 from directory.models import Specialist, User
 
@@ -117,7 +117,7 @@ def _facts(
     *,
     client: User,
     specialist: Specialist,
-    window: availability.SlotWindow,
+    window: slots.SlotWindow,
     now: datetime,
     moving: Consultation | None = None,
 ) -> _Facts:
@@ -178,7 +178,7 @@ WHERE s.id = %s
 _CLIENT_SQL = f"SELECT 1 FROM {User._meta.db_table} WHERE id = %s"  # noqa: S608
 
 
-def _lock_specialist(specialist: Specialist) -> availability.Rules:
+def _lock_specialist(specialist: Specialist) -> slots.Rules:
     """The first lock of every change: the specialist's row. Reads their state into
     `specialist` and returns their booking rules, both as committed now."""
     sql = _SPECIALIST_SQL
@@ -194,8 +194,8 @@ def _lock_specialist(specialist: Specialist) -> availability.Rules:
     specialist.next_free_slot_at = _aware(next_free)
     buffer, notice, horizon, cap = rules
     if buffer is None:
-        return availability.Rules()
-    return availability.Rules.from_settings(
+        return slots.Rules()
+    return slots.Rules.from_settings(
         BookingSettings(
             buffer_minutes=buffer, notice_hours=notice, horizon_days=horizon, daily_cap=cap
         )
@@ -235,10 +235,10 @@ def _check_slot(
     specialist: Specialist,
     starts_at: datetime,
     now: datetime,
-    rules: availability.Rules | None = None,
+    rules: slots.Rules | None = None,
     moving: Consultation | None = None,
     client_zone: str | None = None,
-) -> tuple[availability.Calendar, _Facts]:
+) -> tuple[slots.Calendar, _Facts]:
     """Every rule about a slot and the client, decided with the locks held (the caller took
     them, specialist then client); the specialist's hours as read now and the facts read,
     for what follows. Another client's live hold counts as a booking; the client's own
@@ -251,15 +251,15 @@ def _check_slot(
         raise BookingError(_("That time has already passed. Please pick another."))
     # The hours as committed, never from the cache: an edit saved a moment ago counts.
     zone = local_time.zone_named(specialist.time_zone) or ZoneInfo("UTC")
-    hours = availability.read_hours(
+    stored = hours.read_hours(
         specialist=specialist,
         since=min(now, starts_at).astimezone(zone).date() - timedelta(1),
         rules=rules,
     )
-    calendar = availability.Calendar(
-        zone=zone, rules=hours.rules, weekly=hours.weekly, exceptions=hours.exceptions
+    calendar = slots.Calendar(
+        zone=zone, rules=stored.rules, weekly=stored.weekly, exceptions=stored.exceptions
     )
-    window = availability.slot_window(calendar, starts_at=starts_at)
+    window = slots.slot_window(calendar, starts_at=starts_at)
     facts = _facts(client=client, specialist=specialist, window=window, now=now, moving=moving)
     if moving is None:
         if not facts.verified:
@@ -283,7 +283,7 @@ def _check_slot(
                 )
                 % {"date": local_time.both(again, reader=reader, other=None)}
             )
-    if not availability.offers_after_checks(
+    if not slots.offers_after_checks(
         calendar,
         starts_at=starts_at,
         now=now,
@@ -362,12 +362,12 @@ def book(
     except IntegrityError as error:
         raise _integrity_message(error) from None
     reminders.schedule_for(consultation=consultation, now=now)
-    availability.refresh_after_booking(
+    next_free.refresh_after_booking(
         specialist=specialist, now=now, booked=starts_at, calendar=calendar
     )
     notices.queue(consultation=consultation, kind=Notice.Kind.BOOKED, now=now)
     if facts.own_hold is not None:
-        availability.wake_waitlist(specialist=specialist, now=now)
+        next_free.wake_waitlist(specialist=specialist, now=now)
     return consultation
 
 
@@ -400,7 +400,7 @@ def hold(*, client: User, specialist: Specialist, starts_at: datetime, now: date
     except IntegrityError:
         raise _taken() from None
     notices.queue_hold(hold=held, now=now)
-    availability.refresh_next_free_slot(specialist=specialist, now=now)
+    next_free.refresh_next_free_slot(specialist=specialist, now=now)
     return held
 
 
@@ -439,7 +439,7 @@ def cancel(
     locked.sequence += 1
     locked.save()
     reminders.void(consultation=locked)
-    availability.refresh_next_free_slot(specialist=locked.specialist, now=now)
+    next_free.refresh_next_free_slot(specialist=locked.specialist, now=now)
     notices.queue(consultation=locked, kind=Notice.Kind.CANCELLED, by=party, now=now)
     return locked
 
@@ -480,7 +480,7 @@ def reschedule(
     except IntegrityError:
         raise _taken() from None
     reminders.move(consultation=locked, now=now)
-    availability.refresh_next_free_slot(specialist=locked.specialist, now=now)
+    next_free.refresh_next_free_slot(specialist=locked.specialist, now=now)
     notices.queue(consultation=locked, kind=Notice.Kind.RESCHEDULED, by=party, now=now)
     return locked
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from bookings import availability
+from bookings import hours, next_free
 from bookings.models import BusyTime
 from directory.models import Specialist
 
@@ -27,7 +27,7 @@ def replace_busy_times(
     Takes the specialist's lock first, like a booking, so a booking in flight either saw
     the old busy times and is kept, or sees the new ones; slots show them at once.
     """
-    availability.lock_specialist(specialist=specialist)
+    hours.lock_specialist(specialist=specialist)
     merged: list[tuple[datetime, datetime]] = []
     for starts_at, ends_at in sorted(i for i in intervals if i[1] > i[0] and i[1] > now):
         if merged and starts_at <= merged[-1][1]:
@@ -40,13 +40,13 @@ def replace_busy_times(
         BusyTime(specialist=specialist, source=source, starts_at=start, ends_at=end)
         for start, end in merged
     )
-    availability.refresh_next_free_slot(specialist=specialist, now=now)
+    next_free.refresh_next_free_slot(specialist=specialist, now=now)
     return len(merged)
 
 
 @transaction.atomic
 def forget_source(*, specialist: Specialist, source: str, now: datetime) -> None:
     """Drop every busy time a source wrote (a calendar connection was removed)."""
-    availability.lock_specialist(specialist=specialist)
+    hours.lock_specialist(specialist=specialist)
     BusyTime.objects.filter(specialist=specialist, source=source).delete()
-    availability.refresh_next_free_slot(specialist=specialist, now=now)
+    next_free.refresh_next_free_slot(specialist=specialist, now=now)

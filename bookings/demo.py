@@ -13,9 +13,9 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from bookings import availability, free_times, reminders
-from bookings.availability import SLOT, Calendar, Rules
-from bookings.models import Consultation, WeeklyHours
+from bookings import availability, free_times, next_free, reminders, slots
+from bookings.models import AvailabilityException, BookingSettings, Consultation, WeeklyHours
+from bookings.slots import SLOT, Calendar, Rules
 from directory import local_time
 from directory.demo import CLIENT_EMAIL, DEMO_PASSWORD, SPECIALIST_EMAIL
 from directory.models import Specialist, User
@@ -110,7 +110,7 @@ def _next_free_slots(now) -> None:  # type: ignore[no-untyped-def]
                     (start.hour * 60 + start.minute, end.hour * 60 + end.minute)
                 )
             calendar = Calendar(zone=zone, rules=Rules(), weekly=weekly)
-            slot = availability.first_slot(calendar, now=now)
+            slot = slots.first_slot(calendar, now=now)
             offering.filter(time_zone=zone_key).alias(mod=F("id") % len(PATTERNS)).filter(
                 mod=index
             ).update(
@@ -118,12 +118,10 @@ def _next_free_slots(now) -> None:  # type: ignore[no-untyped-def]
                 free_times=free_times.mask(calendar, now=now),
             )
     special = set(Consultation.objects.order_by().values_list("specialist_id", flat=True))
-    special |= set(availability.BookingSettings.objects.values_list("specialist_id", flat=True))
-    special |= set(
-        availability.AvailabilityException.objects.values_list("specialist_id", flat=True)
-    )
+    special |= set(BookingSettings.objects.values_list("specialist_id", flat=True))
+    special |= set(AvailabilityException.objects.values_list("specialist_id", flat=True))
     for specialist in offering.filter(pk__in=special):
-        availability.refresh_next_free_slot(specialist=specialist, now=now)
+        next_free.refresh_next_free_slot(specialist=specialist, now=now)
     free_times.refresh(now=now, specialist_ids=list(special))
 
 

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from bookings import availability
-from bookings.availability import Calendar
+from bookings import availability, slots
+from bookings.slots import Calendar
 from directory.filters import time_bit
 from directory.models import Specialist
 
@@ -22,7 +22,7 @@ WINDOW = timedelta(days=14)
 def mask(calendar: Calendar, *, now: datetime) -> int:
     """The bits of every free slot in the coming two weeks, by local weekday and hour. Pure."""
     bits = 0
-    for slot in availability.slots(calendar, now=now, starts=now, ends=now + WINDOW):
+    for slot in slots.slots(calendar, now=now, starts=now, ends=now + WINDOW):
         local = slot.starts_at.astimezone(calendar.zone)
         bits |= time_bit(weekday=local.weekday(), hour=local.hour)
     return bits

@@ -6,7 +6,7 @@ from typing import Any
 from celery import shared_task
 from django.utils import timezone
 
-from bookings import availability, free_times, notices, reminders, waitlist
+from bookings import free_times, next_free, notices, reminders, waitlist
 
 TRANSIENT = (SMTPException, ConnectionError, TimeoutError)
 # Retries wait at most two minutes: on Redis a longer countdown risks redelivery.
@@ -41,7 +41,7 @@ def send_reminder_batch(reminder_ids: list[int]) -> int:
 
 @shared_task(name="bookings.refresh_next_free_slots")
 def refresh_next_free_slots() -> int:
-    return availability.refresh_all_next_free_slots(now=timezone.now())
+    return next_free.refresh_all_next_free_slots(now=timezone.now())
 
 
 @shared_task(name="bookings.refresh_free_times")

@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bookings import availability, booking
-from bookings.availability import AvailabilityError
+from bookings import booking, hours, next_free
+from bookings.hours import AvailabilityError
 from bookings.models import AvailabilityException, Consultation
 from directory import local_time
 from directory.models import Specialist
@@ -113,7 +113,7 @@ def check(*, specialist: Specialist, dates: Dates, now: datetime) -> None:
     if dates.starts is None and dates.kind == AvailabilityException.Kind.EXTRA:
         raise AvailabilityError(_("Extra hours need a start and an end time."))
     if dates.starts is not None and dates.ends is not None:
-        availability.check_ranges([(0, dates.starts, dates.ends)])
+        hours.check_ranges([(0, dates.starts, dates.ends)])
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def add(
     is either seen here or refused by the time off.
     """
     check(specialist=specialist, dates=dates, now=now)
-    availability.lock_specialist(specialist=specialist)
+    hours.lock_specialist(specialist=specialist)
     booked: list[Consultation] = []
     if dates.kind == AvailabilityException.Kind.OFF:
         booked = booked_during(specialist=specialist, dates=dates, now=now)
@@ -158,14 +158,14 @@ def add(
                     consultation=consultation, by=specialist.owner, reason=message, now=now
                 )
             )
-    availability.hours_changed(specialist=specialist)
+    hours.hours_changed(specialist=specialist)
     AvailabilityException.objects.bulk_create(
         AvailabilityException(
             specialist=specialist, date=day, kind=dates.kind, starts=dates.starts, ends=dates.ends
         )
         for day in dates.days()
     )
-    availability.refresh_next_free_slot(specialist=specialist, now=now)
+    next_free.refresh_next_free_slot(specialist=specialist, now=now)
     return Added(days=len(dates.days()), cancelled=cancelled, kept=[] if cancelled else booked)
 
 
@@ -230,8 +230,8 @@ def remove(*, exception: AvailabilityException, through: date, now: datetime) ->
     Returns how many days were removed.
     """
     specialist = exception.specialist
-    availability.lock_specialist(specialist=specialist)
-    availability.hours_changed(specialist=specialist)
+    hours.lock_specialist(specialist=specialist)
+    hours.hours_changed(specialist=specialist)
     removed, _by_model = AvailabilityException.objects.filter(
         specialist=specialist,
         kind=exception.kind,
@@ -240,7 +240,7 @@ def remove(*, exception: AvailabilityException, through: date, now: datetime) ->
         date__gte=exception.date,
         date__lte=max(through, exception.date),
     ).delete()
-    availability.refresh_next_free_slot(specialist=specialist, now=now)
+    next_free.refresh_next_free_slot(specialist=specialist, now=now)
     return removed
 
 
@@ -267,3 +267,41 @@ def upcoming_periods(*, specialist: Specialist, now: datetime) -> list[Period]:
             .order_by("starts_at")
         )
     return periods(exceptions, booked=booked, zone=zone)
+
+
+@transaction.atomic
+def add_exception(
+    *,
+    specialist: Specialist,
+    day: date,
+    kind: str,
+    starts: time | None,
+    ends: time | None,
+    now: datetime,
+) -> AvailabilityException:
+    """Add extra hours or time off on one date. Raises AvailabilityError for a past date."""
+    zone = local_time.zone_named(specialist.time_zone) or ZoneInfo("UTC")
+    if day < now.astimezone(zone).date():
+        raise AvailabilityError(_("That date has already passed."))
+    if (starts is None) != (ends is None):
+        raise AvailabilityError(_("Give both a start and an end time, or neither."))
+    if starts is None and kind == AvailabilityException.Kind.EXTRA:
+        raise AvailabilityError(_("Extra hours need a start and an end time."))
+    if starts is not None and ends is not None:
+        hours.check_ranges([(0, starts, ends)])
+    hours.lock_specialist(specialist=specialist)
+    hours.hours_changed(specialist=specialist)
+    exception = AvailabilityException.objects.create(
+        specialist=specialist, date=day, kind=kind, starts=starts, ends=ends
+    )
+    next_free.refresh_next_free_slot(specialist=specialist, now=now)
+    return exception
+
+
+@transaction.atomic
+def remove_exception(*, exception: AvailabilityException, now: datetime) -> None:
+    specialist = exception.specialist
+    hours.lock_specialist(specialist=specialist)
+    hours.hours_changed(specialist=specialist)
+    exception.delete()
+    next_free.refresh_next_free_slot(specialist=specialist, now=now)

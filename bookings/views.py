@@ -21,8 +21,17 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bookings import availability, booking, calendar, meeting, sections, time_off
-from bookings.availability import Slot
+from bookings import (
+    availability,
+    booking,
+    calendar,
+    hours,
+    meeting,
+    sections,
+    slots,
+    time_off,
+    weekly_hours,
+)
 from bookings.forms import (
     BaseWeeklyFormSet,
     BookingForm,
@@ -45,6 +54,7 @@ from bookings.models import (
     WeeklyHours,
     new_feed_token,
 )
+from bookings.slots import Slot
 from directory import local_time
 from directory.access import AuthenticatedHttpRequest, login_prompt_required
 from directory.models import TIME_ZONE_CHOICES, Specialist
@@ -107,7 +117,7 @@ def _picker_context(
     starts = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     ends = datetime.combine(first + timedelta(days=PICKER_DAYS), datetime.min.time(), tzinfo=zone)
     calendar_ = availability.load_calendar(specialist=specialist, starts=starts, ends=ends)
-    found = availability.slots(calendar_, now=now, starts=starts, ends=ends, ignore=ignore)
+    found = slots.slots(calendar_, now=now, starts=starts, ends=ends, ignore=ignore)
     if ignore is not None:
         found = [slot for slot in found if slot.starts_at != ignore[0]]
     horizon_end = (now + calendar_.rules.horizon).astimezone(zone).date()
@@ -434,7 +444,7 @@ def practice(request: AuthenticatedHttpRequest) -> HttpResponse:
     by_day: dict[date, list[Consultation]] = defaultdict(list)
     for consultation in week:
         by_day[consultation.starts_at.astimezone(zone).date()].append(consultation)
-    booking_settings = availability.settings_for(specialist=specialist)
+    booking_settings = hours.settings_for(specialist=specialist)
     context = {
         "specialist": specialist,
         "zone": zone.key,
@@ -486,7 +496,7 @@ def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def new_feed_url(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Replace the private feed address, for when it was shared by mistake."""
     specialist = _own_specialist(request)
-    booking_settings = availability.settings_for(specialist=specialist)
+    booking_settings = hours.settings_for(specialist=specialist)
     booking_settings.feed_token = new_feed_token()
     booking_settings.save(update_fields=["feed_token"])
     messages.success(
@@ -572,7 +582,7 @@ def _availability_page(
     exception_form: ExceptionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    booking_settings = availability.settings_for(specialist=specialist)
+    booking_settings = hours.settings_for(specialist=specialist)
     rows = WeeklyHours.objects.filter(specialist=specialist)
     initial = [
         {
@@ -605,16 +615,16 @@ def availability_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _availability_page(request, specialist)
     formset = cast(BaseWeeklyFormSet, WeeklyFormSet(request.POST, prefix="hours"))
     settings_form = BookingSettingsForm(
-        request.POST, instance=availability.settings_for(specialist=specialist)
+        request.POST, instance=hours.settings_for(specialist=specialist)
     )
     if formset.is_valid() and settings_form.is_valid():
         try:
             with transaction.atomic():
                 settings_form.save()
-                availability.set_weekly_hours(
+                weekly_hours.set_weekly_hours(
                     specialist=specialist, ranges=formset.ranges(), now=timezone.now()
                 )
-        except availability.AvailabilityError as error:
+        except hours.AvailabilityError as error:
             settings_form.add_error(None, str(error))
         else:
             messages.success(request, _("Your availability is saved."))
@@ -664,7 +674,7 @@ def add_exception(request: AuthenticatedHttpRequest) -> HttpResponse:
             return render(
                 request, "bookings/time_off_confirm.html", context, status=409 if notice else 200
             )
-        except availability.AvailabilityError as error:
+        except hours.AvailabilityError as error:
             form.add_error(None, str(error))
         else:
             if added.cancelled:

@@ -6,7 +6,7 @@ booking.HOLD_FOR and an e-mail. The hold is made by `booking.hold`, under the sa
 and rules as a booking; until it is settled nobody else sees the slot or can book it.
 Beat runs `sweep` every few seconds: it settles the holds that ran out (the slot goes to
 the next waiting client, or back to everyone) and looks for a slot for each entry that is
-due, entries being woken by every change that may free one (`availability.wake_waitlist`)
+due, entries being woken by every change that may free one (`next_free.wake_waitlist`)
 and looked at every RECHECK anyway, as the horizon moves with the clock.
 """
 
@@ -17,9 +17,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from bookings import availability, booking
-from bookings.availability import Slot
+from bookings import availability, booking, hours, next_free
 from bookings.models import Consultation, Hold, WaitlistEntry
+from bookings.slots import Slot
 from directory.models import Specialist, User
 
 MAX_WAITLISTS_PER_CLIENT = 3
@@ -57,7 +57,7 @@ def join(*, client: User, specialist: Specialist, now: datetime) -> WaitlistEntr
         raise WaitlistError(
             _("You can wait for at most three specialists. Leave a waitlist to join another.")
         )
-    first = availability.next_free_slot(specialist=specialist, now=now, since=now)
+    first = next_free.next_free_slot(specialist=specialist, now=now, since=now)
     try:
         with transaction.atomic():
             return WaitlistEntry.objects.create(
@@ -75,7 +75,7 @@ def join(*, client: User, specialist: Specialist, now: datetime) -> WaitlistEntr
 def leave(*, client: User, specialist: Specialist, now: datetime) -> bool:
     """Take the client off the specialist's waitlist and let go of a time held for them;
     False when they were not on it."""
-    availability.lock_specialist(specialist=specialist)
+    hours.lock_specialist(specialist=specialist)
     _let_go(Hold.objects.filter(client=client, specialist=specialist), specialist, now)
     deleted, _by_model = WaitlistEntry.objects.filter(client=client, specialist=specialist).delete()
     return bool(deleted)
@@ -85,14 +85,14 @@ def leave(*, client: User, specialist: Specialist, now: datetime) -> bool:
 def let_go(*, hold: Hold, client: User, now: datetime) -> bool:
     """The holder does not want the time: it goes to the next waiting client at once.
     False when the hold is not theirs or has already ended."""
-    availability.lock_specialist(specialist=hold.specialist)
+    hours.lock_specialist(specialist=hold.specialist)
     return _let_go(Hold.objects.filter(pk=hold.pk, client=client), hold.specialist, now)
 
 
 def _let_go(holds, specialist: Specialist, now: datetime) -> bool:  # type: ignore[no-untyped-def]
     released = holds.filter(status=Hold.Status.HELD).update(status=Hold.Status.RELEASED)
     if released:
-        availability.refresh_next_free_slot(specialist=specialist, now=now)
+        next_free.refresh_next_free_slot(specialist=specialist, now=now)
     return bool(released)
 
 
@@ -105,12 +105,12 @@ def live_hold(*, hold: Hold, now: datetime) -> bool:
 def expire(*, specialist: Specialist, now: datetime) -> int:
     """End the specialist's holds that have run out; their slots are free again (and so
     offered to the next waiting client by `offer`)."""
-    availability.lock_specialist(specialist=specialist)
+    hours.lock_specialist(specialist=specialist)
     expired = Hold.objects.filter(
         specialist=specialist, status=Hold.Status.HELD, expires_at__lte=now
     ).update(status=Hold.Status.EXPIRED)
     if expired:
-        availability.refresh_next_free_slot(specialist=specialist, now=now)
+        next_free.refresh_next_free_slot(specialist=specialist, now=now)
     return expired
 
 

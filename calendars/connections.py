@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from bookings import busy
-from bookings.availability import lock_specialist
+from bookings.hours import lock_specialist
 from calendars import caldav_sync, fetching, sealing, writeback
 from calendars.models import CalendarConnection, RemoteCalendar, RemoteObject
 from directory.models import Specialist

@@ -19,7 +19,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from bookings import busy
-from bookings.availability import lock_specialist
+from bookings.hours import lock_specialist
 from bookings.models import BookingSettings
 from calendars import caldav_sync, emails, fetching, parsing, sealing
 from calendars.models import SYNC_EVERY, CalendarConnection

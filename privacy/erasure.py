@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
-from bookings import availability, booking
+from bookings import booking, hours, next_free
 from bookings.models import (
     AvailabilityException,
     BookingSettings,
@@ -123,7 +123,7 @@ def erase_account(*, user: User, now: datetime) -> None:
     held.update(status=Hold.Status.RELEASED)
     WaitlistEntry.objects.filter(mine).delete()
     for other in Specialist.objects.filter(pk__in=freed):
-        availability.wake_waitlist(specialist=other, now=now)
+        next_free.wake_waitlist(specialist=other, now=now)
     if specialist is not None:
         _withdraw_content(specialist)
         _erase_profile(specialist)
@@ -203,7 +203,7 @@ def _erase_profile(specialist: Specialist) -> None:
     specialist.licensures.all().delete()
     for model in (BookingSettings, WeeklyHours, AvailabilityException):
         model.objects.filter(specialist=specialist).delete()
-    availability.hours_changed(specialist=specialist)
+    hours.hours_changed(specialist=specialist)
     ArticleLink.objects.filter(specialist=specialist).delete()
     HiddenArticleLink.objects.filter(specialist=specialist).delete()
     ProfileLinkState.objects.filter(specialist=specialist).delete()

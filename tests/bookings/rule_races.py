@@ -26,7 +26,7 @@ if __name__ == "__main__":
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bookings import availability, booking, waitlist
+from bookings import availability, booking, hours, time_off, waitlist, weekly_hours
 from bookings.models import Consultation
 from directory import local_time
 from privacy import erasure
@@ -97,7 +97,7 @@ def _specialist(**rules: object):
     specialist = SpecialistFactory()
     open_hours(specialist, starts=time(9), ends=time(17))
     if rules:
-        settings = availability.settings_for(specialist=specialist)
+        settings = hours.settings_for(specialist=specialist)
         for name, value in rules.items():
             setattr(settings, name, value)
         settings.save()
@@ -193,7 +193,7 @@ def hours_removed() -> Outcome:
     specialist = _specialist()
     slot = free_slot(specialist)
     first, second, waited = held_then(
-        lambda: availability.set_weekly_hours(specialist=specialist, ranges=[], now=timezone.now()),
+        lambda: weekly_hours.set_weekly_hours(specialist=specialist, ranges=[], now=timezone.now()),
         _book(UserFactory(), specialist, slot.starts_at),
     )
     return Outcome(first, second, waited, expected="no longer available")
@@ -204,7 +204,7 @@ def time_off_added() -> Outcome:
     slot = free_slot(specialist)
     day = slot.starts_at.astimezone(local_time.zone_named(specialist.time_zone)).date()
     first, second, waited = held_then(
-        lambda: availability.add_exception(
+        lambda: time_off.add_exception(
             specialist=specialist, day=day, kind="off", starts=None, ends=None, now=timezone.now()
         ),
         _book(UserFactory(), specialist, slot.starts_at),

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bookings import availability, booking, busy
+from bookings import availability, booking, busy, hours, next_free
 from tests.bookings.conftest import free_slot, open_hours
 from tests.factories import SpecialistFactory, UserFactory
 
@@ -60,7 +60,7 @@ def test_a_booking_inside_a_busy_time_is_refused():
 def test_busy_times_do_not_count_towards_the_daily_cap():
     specialist = SpecialistFactory()
     open_hours(specialist)
-    settings = availability.settings_for(specialist=specialist)
+    settings = hours.settings_for(specialist=specialist)
     settings.daily_cap = 1
     settings.save()
     now = timezone.now()
@@ -82,7 +82,7 @@ def test_each_source_replaces_only_its_own_and_the_next_free_slot_follows():
     specialist = SpecialistFactory()
     open_hours(specialist)
     now = timezone.now()
-    availability.refresh_next_free_slot(specialist=specialist, now=now)
+    next_free.refresh_next_free_slot(specialist=specialist, now=now)
     first = specialist.next_free_slot_at
     assert first is not None
 

@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bookings import free_times
-from bookings.availability import Calendar, Rules
 from bookings.models import WeeklyHours
+from bookings.slots import Calendar, Rules
 from directory.filters import time_bit
 from directory.models import Specialist
 from tests.factories import SpecialistFactory

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bookings import availability
+from bookings import availability, hours, time_off, weekly_hours
 from tests.bookings.conftest import open_hours
 from tests.factories import SpecialistFactory
 
@@ -37,7 +37,7 @@ def test_changing_the_weekly_hours_shows_at_once():
     open_hours(specialist)
     load(specialist)
 
-    availability.set_weekly_hours(
+    weekly_hours.set_weekly_hours(
         specialist=specialist, ranges=[(0, time(10), time(11))], now=timezone.now()
     )
 
@@ -50,12 +50,12 @@ def test_time_off_shows_at_once_and_so_does_removing_it():
     load(specialist)
     day = (timezone.now() + timedelta(days=3)).date()
 
-    exception = availability.add_exception(
+    exception = time_off.add_exception(
         specialist=specialist, day=day, kind="off", starts=None, ends=None, now=timezone.now()
     )
     assert [e.date for e in load(specialist).exceptions] == [day]
 
-    availability.remove_exception(exception=exception, now=timezone.now())
+    time_off.remove_exception(exception=exception, now=timezone.now())
     assert load(specialist).exceptions == ()
 
 
@@ -92,13 +92,13 @@ class SlowCache:
 def test_a_reader_that_read_the_hours_before_an_edit_cannot_put_them_back(monkeypatch):
     specialist = SpecialistFactory()
     open_hours(specialist)
-    slow = SlowCache(availability.cache)
-    monkeypatch.setattr(availability, "cache", slow)
+    slow = SlowCache(hours.cache)
+    monkeypatch.setattr(hours, "cache", slow)
 
     reader = threading.Thread(target=lambda: (load(specialist), connection.close()))
     reader.start()
     assert slow.writing.wait(timeout=30)  # it has read the old hours and is about to cache them
-    availability.set_weekly_hours(specialist=specialist, ranges=[], now=timezone.now())
+    weekly_hours.set_weekly_hours(specialist=specialist, ranges=[], now=timezone.now())
     slow.go_on.set()
     reader.join(timeout=30)
 

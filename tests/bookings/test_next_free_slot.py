@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bookings import availability, booking
+from bookings import availability, booking, hours, next_free, slots
 from bookings.booking import BookingError
 from bookings.models import BookingSettings
 from directory import local_time, moderation
@@ -37,7 +37,7 @@ def _specialist(*, buffer=0, cap=None, starts=time(9), ends=time(17), zone="UTC"
 def _from_scratch(specialist, now):
     """The earliest bookable slot, computed over the whole horizon with nothing skipped."""
     calendar = availability.load_calendar(specialist=specialist, starts=now)
-    slot = availability.first_slot(calendar, now=now)
+    slot = slots.first_slot(calendar, now=now)
     return slot.starts_at if slot else None
 
 
@@ -66,7 +66,7 @@ def _book(specialist, starts_at, now):
 def test_booking_a_later_slot_leaves_the_next_free_slot_without_writing_it():
     now = _now()
     specialist = _specialist()
-    first = availability.refresh_next_free_slot(specialist=specialist, now=now)
+    first = next_free.refresh_next_free_slot(specialist=specialist, now=now)
     later = _slots(specialist, now)[5]
 
     updates = _book(specialist, later.starts_at, now)
@@ -78,7 +78,7 @@ def test_booking_a_later_slot_leaves_the_next_free_slot_without_writing_it():
 def test_booking_the_next_free_slot_moves_it_to_the_one_after():
     now = _now()
     specialist = _specialist()
-    first = availability.refresh_next_free_slot(specialist=specialist, now=now)
+    first = next_free.refresh_next_free_slot(specialist=specialist, now=now)
     assert first is not None
 
     assert first.time() == time(12)
@@ -93,8 +93,8 @@ def test_the_buffer_moves_the_next_free_slot_past_a_booking_right_after_it():
     now = _now()
     with_buffer = _specialist(buffer=10)
     without = _specialist(buffer=0)
-    first_with = availability.refresh_next_free_slot(specialist=with_buffer, now=now)
-    first_without = availability.refresh_next_free_slot(specialist=without, now=now)
+    first_with = next_free.refresh_next_free_slot(specialist=with_buffer, now=now)
+    first_without = next_free.refresh_next_free_slot(specialist=without, now=now)
     assert first_with is not None and first_without is not None
 
     _book(with_buffer, first_with + timedelta(minutes=30), now)
@@ -110,7 +110,7 @@ def test_the_buffer_moves_the_next_free_slot_past_a_booking_right_after_it():
 def test_a_booking_that_reaches_the_daily_cap_moves_the_next_free_slot_to_another_day():
     now = _now()
     specialist = _specialist(cap=1)
-    first = availability.refresh_next_free_slot(specialist=specialist, now=now)
+    first = next_free.refresh_next_free_slot(specialist=specialist, now=now)
     assert first is not None
     zone = local_time.zone_named(specialist.time_zone)
     same_day_later = first + timedelta(hours=2)
@@ -127,7 +127,7 @@ def test_a_booking_that_reaches_the_daily_cap_moves_the_next_free_slot_to_anothe
 def test_a_booking_on_another_day_leaves_a_capped_next_free_slot():
     now = _now()
     specialist = _specialist(cap=1)
-    first = availability.refresh_next_free_slot(specialist=specialist, now=now)
+    first = next_free.refresh_next_free_slot(specialist=specialist, now=now)
     assert first is not None
 
     updates = _book(specialist, first + timedelta(days=2), now)
@@ -156,8 +156,8 @@ def test_the_last_free_slot_of_the_horizon_being_booked_leaves_none():
     specialist = _specialist(starts=time(9), ends=time(9, 30))
     BookingSettings.objects.filter(specialist=specialist).update(notice_hours=0, horizon_days=1)
     specialist.refresh_from_db()
-    availability.hours_changed(specialist=specialist)
-    first = availability.refresh_next_free_slot(specialist=specialist, now=now)
+    hours.hours_changed(specialist=specialist)
+    first = next_free.refresh_next_free_slot(specialist=specialist, now=now)
     assert first is not None
 
     _book(specialist, first, now)
@@ -174,7 +174,7 @@ def test_after_any_sequence_of_bookings_the_stored_value_is_the_earliest_free_sl
 ):
     now = _now()
     specialist = _specialist(buffer=buffer, cap=cap, zone=zone)
-    availability.refresh_next_free_slot(specialist=specialist, now=now)
+    next_free.refresh_next_free_slot(specialist=specialist, now=now)
     chooser = random.Random(f"{buffer}-{cap}-{zone}")
 
     for _turn in range(14):
@@ -190,7 +190,7 @@ def test_after_any_sequence_of_bookings_the_stored_value_is_the_earliest_free_sl
 def test_a_slot_within_the_buffer_of_a_booking_is_refused_and_one_past_it_is_not():
     now = _now()
     specialist = _specialist(buffer=10)
-    first = availability.refresh_next_free_slot(specialist=specialist, now=now)
+    first = next_free.refresh_next_free_slot(specialist=specialist, now=now)
     assert first is not None
     _book(specialist, first, now)
 
@@ -225,3 +225,23 @@ def test_a_newly_approved_profile_shows_its_next_free_time_at_once(db):
     specialist.refresh_from_db()
     assert specialist.next_free_slot_at is not None
     assert specialist.next_free_slot_at > timezone.now()
+
+
+@pytest.mark.django_db
+def test_the_periodic_refresh_sets_every_specialists_next_free_slot_in_few_queries():
+    now = datetime.now(UTC)
+    specialists = [SpecialistFactory() for _ in range(5)]
+    for specialist in specialists[:4]:
+        open_hours(specialist)
+    hidden = SpecialistFactory(status="draft")
+    hidden.next_free_slot_at = now
+    hidden.save()
+
+    with CaptureQueriesContext(connection) as queries:
+        next_free.refresh_all_next_free_slots(now=now)
+
+    assert len(queries) <= 12
+    values = {s.pk: s.next_free_slot_at for s in type(hidden).objects.all()}
+    assert all(values[s.pk] is not None for s in specialists[:4])
+    assert values[specialists[4].pk] is None
+    assert values[hidden.pk] is None

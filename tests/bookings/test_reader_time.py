@@ -12,9 +12,9 @@ from django.core import mail
 from django.template.loader import render_to_string
 from icalendar import Calendar
 
-from bookings.availability import Slot
 from bookings.forms import parse_slot
 from bookings.models import Consultation
+from bookings.slots import Slot
 from directory import local_time
 from tests.bookings.conftest import deliver_notices, open_hours
 from tests.factories import SpecialistFactory, UserFactory

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import availability, booking, time_off
-from bookings.availability import AvailabilityError
+from bookings.hours import AvailabilityError
 from bookings.models import AvailabilityException, Consultation
 from bookings.time_off import Dates
 from tests.bookings.conftest import deliver_notices

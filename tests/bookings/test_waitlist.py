@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings import availability, booking, emails, waitlist
+from bookings import availability, booking, emails, hours, time_off, waitlist, weekly_hours
 from bookings.models import Consultation, Hold, Notice, WaitlistEntry
 from directory import local_time
 from privacy import erasure
@@ -29,7 +29,7 @@ def _full_specialist():
     """A specialist with one hour a day and a four-day horizon: a few bookings fill it."""
     specialist = SpecialistFactory()
     open_hours(specialist, starts=time(9), ends=time(10))
-    rules = availability.settings_for(specialist=specialist)
+    rules = hours.settings_for(specialist=specialist)
     rules.horizon_days = 4
     rules.save()
     return specialist
@@ -131,7 +131,7 @@ def test_new_hours_are_offered_only_when_earlier_than_what_was_offered_at_joinin
     entry = waitlist.join(client=client, specialist=specialist, now=timezone.now())
     assert entry.before is not None
     later = entry.before + timedelta(days=1)
-    availability.add_exception(
+    time_off.add_exception(
         specialist=specialist,
         day=later.astimezone(local_time.zone_named(specialist.time_zone)).date(),
         kind="extra",
@@ -142,7 +142,7 @@ def test_new_hours_are_offered_only_when_earlier_than_what_was_offered_at_joinin
     _sweep()
     assert not Hold.objects.exists()
 
-    availability.set_weekly_hours(
+    weekly_hours.set_weekly_hours(
         specialist=specialist,
         ranges=[(day, time(9), time(10)) for day in range(7)],
         now=timezone.now(),

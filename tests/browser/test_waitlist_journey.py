@@ -12,7 +12,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from bookings import availability, booking, waitlist
+from bookings import availability, booking, hours, waitlist
 from bookings.models import Consultation, Hold
 from tests.bookings.conftest import deliver_notices, open_hours
 from tests.browser.conftest import axe_violations, describe_violations, log_in
@@ -52,7 +52,7 @@ def test_a_freed_time_is_held_for_the_first_waiting_client_who_books_it(
     settings.SITE_URL = live_server.url
     specialist = SpecialistFactory(name="Mira Okafor", time_zone="America/Toronto")
     open_hours(specialist, starts=time(9), ends=time(10))
-    rules = availability.settings_for(specialist=specialist)
+    rules = hours.settings_for(specialist=specialist)
     rules.horizon_days = 4
     rules.save()
     now = timezone.now()

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from bookings import availability, booking, waitlist
+from bookings import booking, hours, waitlist
 from bookings.models import AvailabilityException, Consultation, Hold, WaitlistEntry
 from calendars.models import CalendarConnection, RemoteCalendar
 from calendars.sealing import seal
@@ -70,7 +70,7 @@ def build_world() -> World:
         date=(timezone.now() + timedelta(days=5)).date(),
         kind=AvailabilityException.Kind.OFF,
     )
-    feed_token = availability.settings_for(specialist=specialist_1).feed_token
+    feed_token = hours.settings_for(specialist=specialist_1).feed_token
     calendar_connection = CalendarConnection.objects.create(
         specialist=specialist_1,
         kind=CalendarConnection.Kind.CALDAV,
