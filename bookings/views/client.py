@@ -1,0 +1,184 @@
+"""The client's pages: picking a time, booking it, their consultations, and how it went."""
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from bookings import booking, meeting, sections
+from bookings.forms import BookingForm, FitForm, parse_slot
+from bookings.models import Consultation
+from bookings.views.access import CONSULTATIONS_PROMPT, own_consultation, page
+from bookings.views.picker import client_zone, next_page, picker_context
+from directory import local_time
+from directory.access import AuthenticatedHttpRequest, login_prompt_required
+from directory.models import Specialist
+
+BOOK_PROMPT = gettext_lazy("To book a free consultation, please log in or create an account")
+
+
+@require_GET
+def pick_slot(request: HttpRequest, slug: str) -> HttpResponse:
+    specialist = get_object_or_404(
+        Specialist.objects.offering_free_consultations().select_related("booking_settings"),
+        slug=slug,
+    )
+    existing = sections.existing_consultation(client=request.user, specialist=specialist)
+    if existing is not None:
+        return redirect(specialist.get_absolute_url() + "#free-consultation")
+    return render(request, "bookings/pick_slot.html", picker_context(request, specialist))
+
+
+def _booking_details(request: HttpRequest, slug: str) -> str | None:
+    """The specialist and the time a visitor was booking, for the log-in prompt."""
+    specialist = Specialist.objects.offering_free_consultations().filter(slug=slug).first()
+    if specialist is None:
+        return None
+    slot = parse_slot(request.GET.get("slot", ""))
+    if slot is None:
+        return specialist.name
+    zone, _detected = client_zone(request, specialist)
+    return _("%(name)s · %(when)s (%(zone)s)") % {
+        "name": specialist.name,
+        "when": date_format(slot.astimezone(zone), "l j F Y, H:i"),
+        "zone": zone.key,
+    }
+
+
+@never_cache
+@login_prompt_required(BOOK_PROMPT, details=_booking_details)
+@require_http_methods(["GET", "POST"])
+def book(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    specialist = get_object_or_404(
+        Specialist.objects.offering_free_consultations().select_related("booking_settings"),
+        slug=slug,
+    )
+    zone, detected = client_zone(request, specialist)
+    then = next_page(request)
+    if request.method == "GET" and sections.existing_consultation(
+        client=request.user, specialist=specialist
+    ):
+        return redirect(specialist.get_absolute_url() + "#free-consultation")
+    booking_settings = getattr(specialist, "booking_settings", None)
+    modes = meeting.modes(specialist=specialist, booking_settings=booking_settings)
+    promise = meeting.promise(specialist=specialist, booking_settings=booking_settings)
+    if request.method == "POST":
+        form = BookingForm(request.POST, modes=modes, promise=promise)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                consultation = booking.book(
+                    client=request.user,
+                    specialist=specialist,
+                    starts_at=data["slot"],
+                    mode=data["mode"],
+                    note=data["note"],
+                    phone=data["phone"],
+                    client_time_zone=zone.key,
+                    now=timezone.now(),
+                )
+            except booking.BookingError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Booked. We have e-mailed you the details."))
+                return redirect(then or consultation)
+        status = 400
+    else:
+        form = BookingForm(
+            initial={"slot": request.GET.get("slot", ""), "tz": zone.key},
+            modes=modes,
+            promise=promise,
+        )
+        status = 200
+    slot = parse_slot(str(form["slot"].value() or ""))
+    if request.method == "GET" and slot is None:
+        messages.error(request, _("Please pick a time first."))
+        return redirect(reverse("bookings:pick", kwargs={"slug": specialist.slug}))
+    context = {
+        "specialist": specialist,
+        "form": form,
+        "slot": slot,
+        "zone": zone.key,
+        "zone_detected": detected,
+        "picker_url": reverse("bookings:pick", kwargs={"slug": specialist.slug})
+        + "?"
+        + urlencode({"tz": zone.key, **({"next": then} if then else {})}),
+    }
+    return render(request, "bookings/book.html", context, status=status)
+
+
+@never_cache
+@login_prompt_required(CONSULTATIONS_PROMPT)
+@require_GET
+def my_consultations(request: AuthenticatedHttpRequest) -> HttpResponse:
+    now = timezone.now()
+    mine = Consultation.objects.filter(client=request.user).select_related("specialist")
+    upcoming = list(mine.upcoming(now=now))
+    past = page(request, mine.exclude(pk__in=[c.pk for c in upcoming]).order_by("-starts_at"))
+    fallback = upcoming[0].client_time_zone if upcoming else None
+    context = {
+        "upcoming": upcoming,
+        "past": past,
+        "zone": local_time.for_request(request, fallback=fallback).key,
+        "now": now,
+    }
+    return render(request, "bookings/my_consultations.html", context)
+
+
+@never_cache
+@login_prompt_required(CONSULTATIONS_PROMPT)
+@require_http_methods(["GET", "POST"])
+def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Was this a good fit? "Not a fit" shows three similar specialists free this week."""
+    consultation, party = own_consultation(request, pk)
+    if party != Consultation.Party.CLIENT:
+        raise Http404
+    form = FitForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                booking.record_fit(
+                    consultation=consultation,
+                    client=request.user,
+                    fit=form.cleaned_data["fit"],
+                    now=timezone.now(),
+                )
+            except booking.BookingError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("bookings:feedback", pk=consultation.pk)
+        status = 400
+    similar: list[Specialist] = []
+    if consultation.fit == Consultation.Fit.NOT_FIT:
+        similar = _similar(consultation.specialist, now=timezone.now())
+    context = {"consultation": consultation, "form": form, "similar": similar}
+    return render(request, "bookings/feedback.html", context, status=status)
+
+
+def _similar(specialist: Specialist, *, now: datetime) -> list[Specialist]:
+    shared = specialist.specialties.values("pk")
+    candidates = (
+        Specialist.objects.offering_free_consultations()
+        .exclude(pk=specialist.pk)
+        .filter(next_free_slot_at__gte=now, next_free_slot_at__lt=now + timedelta(days=7))
+    )
+    matching = list(
+        candidates.filter(specialties__in=shared).distinct().order_by("next_free_slot_at")[:3]
+    )
+    if len(matching) < 3:
+        matching += list(
+            candidates.exclude(pk__in=[s.pk for s in matching]).order_by("next_free_slot_at")[
+                : 3 - len(matching)
+            ]
+        )
+    return matching
