@@ -246,7 +246,7 @@ def test_changing_specialties_changes_what_the_filters_find(make_specialist, tax
 
 
 def test_pages_stop_at_the_limit_with_a_nudge_to_narrow_the_search(make_specialist, monkeypatch):
-    monkeypatch.setattr(search, "MAX_PAGES", 2)
+    monkeypatch.setattr(search.pages, "MAX_PAGES", 2)
     for index in range(45):
         make_specialist(name=f"Person {index:02d}")
 
@@ -259,7 +259,7 @@ def test_pages_stop_at_the_limit_with_a_nudge_to_narrow_the_search(make_speciali
 
 
 def test_large_totals_are_kept_for_a_minute_and_small_ones_are_exact(make_specialist, monkeypatch):
-    monkeypatch.setattr(search, "CACHED_COUNT_ABOVE", 2)
+    monkeypatch.setattr(search.pages, "CACHED_COUNT_ABOVE", 2)
     for _ in range(3):
         make_specialist(city="Berlin")
     make_specialist(city="Lima")
@@ -313,7 +313,7 @@ def test_an_empty_search_has_a_total_of_zero_and_one_empty_page(make_specialist)
 
 
 def test_past_the_rank_limit_matches_follow_the_directory_order(make_specialist, monkeypatch):
-    monkeypatch.setattr(search, "RANK_LIMIT", 1)
+    monkeypatch.setattr(search.query, "RANK_LIMIT", 1)
     later = timezone.now() + timedelta(days=5)
     sooner = timezone.now() + timedelta(days=1)
     # "grief" in the name ranks this one first when ranking applies.
@@ -326,7 +326,7 @@ def test_past_the_rank_limit_matches_follow_the_directory_order(make_specialist,
 def test_a_broad_search_is_counted_first_and_then_its_count_is_kept(
     make_specialist, monkeypatch, django_assert_num_queries
 ):
-    monkeypatch.setattr(search, "CACHED_COUNT_ABOVE", 2)
+    monkeypatch.setattr(search.pages, "CACHED_COUNT_ABOVE", 2)
     for _ in range(3):
         make_specialist()
     options = search.load_options()

@@ -27,7 +27,7 @@ def test_words_are_found_through_the_index_whole_stemmed_or_begun(make_specialis
     make_specialist(name="Ada Lind", bio="I work with couples after an affair.")
     make_specialist(name="Bo Berg", bio="Panic and worry in students.")
 
-    assert search._sqlite_full_text()
+    assert search.query._sqlite_full_text()
     assert find("couple") == ["Ada Lind"]
     assert find("affai") == ["Ada Lind"]
     assert find("panic students") == ["Bo Berg"]
@@ -50,7 +50,7 @@ def test_the_index_follows_every_edit_and_deletion(make_specialist):
 
 def test_without_fts5_the_words_are_read_row_by_row(make_specialist, monkeypatch):
     make_specialist(name="Di Eng", bio="Sleep and insomnia.")
-    monkeypatch.setattr(search, "_sqlite_full_text", lambda: False)
+    monkeypatch.setattr(search.query, "_sqlite_full_text", lambda: False)
 
     assert find("insomnia") == ["Di Eng"]
 

@@ -1,0 +1,155 @@
+"""One page of cards for a search: `find()` answers with a page, a total and the featured
+listings, in a fixed number of queries whatever the result size."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
+from django.utils.translation import gettext as _
+
+from directory import filters, promotions, understanding
+from directory.cards import CARD_FIELDS, with_specialties
+from directory.models import Specialist
+from directory.search import query
+from directory.search.params import Search
+from directory.search.query import Options, matching, ordered
+
+PAGE_SIZE = 20
+# Nobody reads page 2,500 of a directory; a narrower search serves them better, and deep
+# OFFSETs are what make a paginated list slow.
+MAX_PAGES = 50
+# Past RANK_LIMIT the order no longer depends on the total, so a total a minute old is as
+# good as an exact one, and the page is then read with no count at all.
+CACHED_COUNT_ABOVE = query.RANK_LIMIT
+COUNT_CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Results:
+    search: Search
+    page: Page
+    featured: list[Specialist]
+    notices: tuple[str, ...]
+    # The query with its likely typos corrected, offered when nobody matched.
+    suggestion: str = ""
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count
+
+    @property
+    def last_page_shown(self) -> int:
+        return min(self.page.paginator.num_pages, MAX_PAGES)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page.number < self.last_page_shown
+
+    @property
+    def is_truncated(self) -> bool:
+        return self.page.paginator.num_pages > MAX_PAGES
+
+
+def _count_key(search: Search) -> str:
+    return (
+        "directory:count:"
+        + hashlib.sha256(search.querystring(page=None, sort=None).encode()).hexdigest()
+    )
+
+
+def _page(
+    base: QuerySet[Specialist], search: Search, *, requested: int, cached_count: int | None
+) -> Page:
+    """The requested page (past the end: the last one) and, through its paginator, the total.
+
+    Large totals are kept for a minute: "50,000 specialists" a minute old is still true
+    enough, and counting them on every page view is not free. Small totals are always exact.
+
+    A search narrowed by words, a list or a place usually matches few profiles: its total
+    comes with the page, as a window COUNT(*) OVER () in the same query (a count runs only
+    when the page is empty, i.e. past the end). Any other search may match most of the
+    directory, where the window would read every matching row (about 100 ms for 50,000)
+    while a plain count and an indexed page take a few milliseconds: it is counted first.
+    """
+    count = cached_count
+    if count is None and not _likely_few(search):
+        count = _count(base, search)
+    if count is not None:
+        return _paginator(ordered(base, search, count=count), count).get_page(requested)
+    # Ordered as for few matches (by relevance when there are words); corrected below if not.
+    cards = ordered(base, search, count=0).only(*CARD_FIELDS)
+    offset = (requested - 1) * PAGE_SIZE
+    rows = list(cards.annotate(total=Window(Count("*")))[offset : offset + PAGE_SIZE])
+    if rows:
+        count = _remember(rows[0].total, search)  # type: ignore[attr-defined]
+    elif requested == 1:
+        count = 0
+    else:
+        count = _count(base, search)
+    paginator = _paginator(ordered(base, search, count=count), count)
+    if rows and query.ranks(search, count=0) == query.ranks(search, count=count):
+        return Page(rows, requested, paginator)
+    return paginator.get_page(requested)
+
+
+def _likely_few(search: Search) -> bool:
+    return bool(search.terms or search.lists or search.location or search.place)
+
+
+def _count(base: QuerySet[Specialist], search: Search) -> int:
+    return _remember(base.count(), search)
+
+
+def _remember(count: int, search: Search) -> int:
+    if count > CACHED_COUNT_ABOVE:
+        cache.set(_count_key(search), count, COUNT_CACHE_SECONDS)
+    return count
+
+
+def _paginator(queryset: QuerySet[Specialist], count: int) -> Paginator:
+    paginator = Paginator(queryset.only(*CARD_FIELDS), PAGE_SIZE)
+    paginator.count = count  # type: ignore[misc]  # known already; Paginator would count again
+    return paginator
+
+
+def find(search: Search, *, options: Options, now: datetime) -> Results:
+    """One page of cards (page numbers past the end show the last page) and the featured.
+
+    Queries: the page with its total (a broad search: the count, then the page, unless the
+    count is cached), the featured cards, and the specialties of every card shown: the same
+    number for 0 or 50,000 matches (two more for a page past the end, one more for a "did you
+    mean" when words found nobody).
+    """
+    notices = list(search.notices)
+    labels = {
+        "specialties": _("specialty"),
+        "approaches": _("approach"),
+        "languages": _("language"),
+        **{kind: str(label) for kind, label in filters.LISTS.values()},
+    }
+    for kind, slug in search.lists:
+        if options.find(kind, slug) is None:
+            notices.append(_("We do not list that %(filter)s.") % {"filter": labels[kind]})
+    base = matching(search, options=options, now=now)
+    cached = cache.get(_count_key(search))
+    page = _page(
+        base,
+        search,
+        requested=min(search.page, MAX_PAGES),
+        cached_count=None if cached is None else int(cached),
+    )
+    featured = promotions.featured(queryset=base, page_number=page.number, now=now)
+    with_specialties([*page.object_list, *featured])
+    suggestion = ""
+    if not page.object_list and search.terms:
+        suggestion = understanding.did_you_mean(search.q, search.terms)
+    return Results(
+        search=search,
+        page=page,
+        featured=featured,
+        notices=tuple(notices),
+        suggestion=suggestion,
+    )
