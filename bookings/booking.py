@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
-from bookings import hours, next_free, notices, reminders, slots
+from bookings import hours, next_free, notices, parties, reminders, slots
 from bookings.models import BookingSettings, BusyTime, Consultation, Hold, Notice, WaitlistEntry
 from bookings.slots import SLOT
 from directory import local_time
@@ -33,15 +33,6 @@ HOLD_FOR = timedelta(minutes=15)
 
 class BookingError(Exception):
     """A booking rule was broken; the message is safe to show to the person."""
-
-
-def party_of(*, consultation: Consultation, user: User) -> str | None:
-    """Which side of the consultation this person is on, or None for anyone else."""
-    if user.pk == consultation.client_id:
-        return Consultation.Party.CLIENT
-    if user.pk == consultation.specialist.owner_id:
-        return Consultation.Party.SPECIALIST
-    return None
 
 
 def _taken() -> BookingError:
@@ -425,13 +416,10 @@ def cancel(
     Raises BookingError when it has already started, ended or been cancelled.
     """
     locked = _lock(consultation)
-    party = party_of(consultation=locked, user=by)
-    if party is None:
-        raise BookingError(_("This consultation is not yours to change."))
-    if locked.status != Consultation.Status.CONFIRMED:
-        raise BookingError(_("This consultation is no longer active."))
-    if locked.starts_at <= now:
-        raise BookingError(_("This consultation has already started."))
+    refusal = parties.change_refusal(consultation=locked, by=by, now=now)
+    party = parties.party_of(consultation=locked, user=by)
+    if refusal is not None or party is None:  # no side, no change: refusal says so
+        raise BookingError(refusal)
     locked.status = Consultation.Status.CANCELLED
     locked.cancelled_at = now
     locked.cancelled_by = party
@@ -454,13 +442,10 @@ def reschedule(
     or was just taken, or the consultation can no longer be changed.
     """
     locked = _lock(consultation, client=True)
-    party = party_of(consultation=locked, user=by)
-    if party is None:
-        raise BookingError(_("This consultation is not yours to change."))
-    if locked.status != Consultation.Status.CONFIRMED:
-        raise BookingError(_("This consultation is no longer active."))
-    if locked.starts_at <= now:
-        raise BookingError(_("This consultation has already started."))
+    refusal = parties.change_refusal(consultation=locked, by=by, now=now)
+    party = parties.party_of(consultation=locked, user=by)
+    if refusal is not None or party is None:  # no side, no change: refusal says so
+        raise BookingError(refusal)
     if starts_at == locked.starts_at:
         raise BookingError(_("That is the time already booked. Please pick another."))
     _check_slot(
@@ -491,12 +476,9 @@ def close(*, consultation: Consultation, by: User, status: str, now: datetime) -
     if status not in (Consultation.Status.COMPLETED, Consultation.Status.NO_SHOW):
         raise BookingError(_("Choose completed or no-show."))
     locked = _lock(consultation)
-    if party_of(consultation=locked, user=by) != Consultation.Party.SPECIALIST:
-        raise BookingError(_("Only the specialist can mark how a consultation went."))
-    if locked.status == Consultation.Status.CANCELLED:
-        raise BookingError(_("This consultation was cancelled."))
-    if locked.starts_at > now:
-        raise BookingError(_("This consultation has not started yet."))
+    refusal = parties.close_refusal(consultation=locked, by=by, now=now)
+    if refusal is not None:
+        raise BookingError(refusal)
     locked.status = status
     locked.save(update_fields=["status", "changed_at"])
     return locked
@@ -505,11 +487,10 @@ def close(*, consultation: Consultation, by: User, status: str, now: datetime) -
 @transaction.atomic
 def record_fit(*, consultation: Consultation, client: User, fit: str, now: datetime) -> None:
     """The client says whether the specialist seemed a good fit, after the consultation."""
-    if consultation.client_id != client.pk:
-        raise BookingError(_("This consultation is not yours."))
     if fit not in Consultation.Fit.values:
         raise BookingError(_("Please choose one of the answers."))
-    if consultation.status == Consultation.Status.CANCELLED or consultation.ends_at > now:
-        raise BookingError(_("You can answer after the consultation."))
+    refusal = parties.fit_refusal(consultation=consultation, by=client, now=now)
+    if refusal is not None:
+        raise BookingError(refusal)
     Consultation.objects.filter(pk=consultation.pk).update(fit=fit)
     consultation.fit = fit

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookings import time_off
+from bookings import hours, time_off
 from bookings.booking import NOTE_MAX_LENGTH
 from bookings.models import AvailabilityException, BookingSettings, Consultation, Weekday
 from directory import local_time
@@ -180,6 +180,14 @@ class FitForm(forms.Form):
     )
 
 
+def _check_ranges(ranges: list[tuple[int, time, time]]) -> None:
+    """Show the message of the one rule on ranges (hours.check_ranges) on the form."""
+    try:
+        hours.check_ranges(ranges)
+    except hours.AvailabilityError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
 class WeeklyRangeForm(forms.Form):
     # The blank first choice keeps the spare rows blank, so an untouched row adds nothing.
     weekday = forms.TypedChoiceField(
@@ -197,34 +205,14 @@ class WeeklyRangeForm(forms.Form):
         data = super().clean() or {}
         if "starts" in data and "ends" in data:
             data["starts"], data["ends"] = _clock(data["starts"]), _clock(data["ends"])
-            end = (
-                24 * 60 if data["ends"] == time(0) else data["ends"].hour * 60 + data["ends"].minute
-            )
-            if end <= data["starts"].hour * 60 + data["starts"].minute:
-                raise forms.ValidationError(_("The end must be after the start."))
+            _check_ranges([(data.get("weekday", 0), data["starts"], data["ends"])])
         return data
 
 
 class BaseWeeklyFormSet(forms.BaseFormSet):
     def clean(self) -> None:
-        if any(self.errors):
-            return
-        seen: dict[int, list[tuple[int, int]]] = {}
-        for form in self.forms:
-            data = form.cleaned_data
-            if not data or data.get("DELETE"):
-                continue
-            start = data["starts"].hour * 60 + data["starts"].minute
-            end = (
-                24 * 60 if data["ends"] == time(0) else data["ends"].hour * 60 + data["ends"].minute
-            )
-            for other_start, other_end in seen.get(data["weekday"], []):
-                if start < other_end and other_start < end:
-                    raise forms.ValidationError(
-                        _("Two ranges on %(day)s overlap.")
-                        % {"day": Weekday(data["weekday"]).label}
-                    )
-            seen.setdefault(data["weekday"], []).append((start, end))
+        if not any(self.errors):
+            _check_ranges(self.ranges())
 
     def ranges(self) -> list[tuple[int, time, time]]:
         return [
@@ -335,27 +323,3 @@ class BookingSettingsForm(forms.ModelForm):
             "horizon_days": forms.NumberInput(attrs={"min": 1, "max": 365}),
             "daily_cap": forms.NumberInput(attrs={"min": 1, "max": 48}),
         }
-
-    def clean_buffer_minutes(self) -> int:
-        value = self.cleaned_data["buffer_minutes"]
-        if value > 240:
-            raise forms.ValidationError(_("At most 240 minutes."))
-        return value
-
-    def clean_notice_hours(self) -> int:
-        value = self.cleaned_data["notice_hours"]
-        if value > 336:
-            raise forms.ValidationError(_("At most 336 hours (two weeks)."))
-        return value
-
-    def clean_horizon_days(self) -> int:
-        value = self.cleaned_data["horizon_days"]
-        if not 1 <= value <= 365:
-            raise forms.ValidationError(_("Between 1 and 365 days."))
-        return value
-
-    def clean_daily_cap(self) -> int | None:
-        value = self.cleaned_data["daily_cap"]
-        if value is not None and not 1 <= value <= 48:
-            raise forms.ValidationError(_("Between 1 and 48, or empty for no limit."))
-        return value

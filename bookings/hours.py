@@ -15,7 +15,13 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from bookings.models import AvailabilityException, BookingSettings, WeeklyHours
+from bookings.models import (
+    AvailabilityException,
+    BookingSettings,
+    Weekday,
+    WeeklyHours,
+    new_feed_token,
+)
 from bookings.slots import Exception_, Interval, Rules, wall_minutes, weekly_map
 from directory.models import Specialist
 
@@ -30,13 +36,15 @@ def check_ranges(ranges: Sequence[tuple[int, time, time]]) -> None:
     for weekday, starts, ends in ranges:
         interval = (wall_minutes(starts), wall_minutes(ends, end=True))
         if interval[1] <= interval[0]:
-            raise AvailabilityError(_("Each range must end after it starts."))
+            raise AvailabilityError(_("The end must be after the start."))
         by_day[weekday].append(interval)
-    for intervals in by_day.values():
+    for weekday, intervals in sorted(by_day.items()):
         intervals.sort()
         for (_first_start, first_end), (second_start, _second_end) in itertools.pairwise(intervals):
             if second_start < first_end:
-                raise AvailabilityError(_("Two ranges on the same day overlap."))
+                raise AvailabilityError(
+                    _("Two ranges on %(day)s overlap.") % {"day": Weekday(weekday).label}
+                )
 
 
 HOURS_CACHE_SECONDS = 600  # also bounds how long an edit made in the admin takes to show
@@ -165,4 +173,12 @@ def hours_for(*, specialist: Specialist, since: date) -> Hours:
 def settings_for(*, specialist: Specialist) -> BookingSettings:
     """The specialist's settings row, created with the defaults the first time it is needed."""
     booking_settings, _created = BookingSettings.objects.get_or_create(specialist=specialist)
+    return booking_settings
+
+
+def new_feed_address(*, specialist: Specialist) -> BookingSettings:
+    """Give the specialist's calendar feed a new secret address; the old one stops working."""
+    booking_settings = settings_for(specialist=specialist)
+    booking_settings.feed_token = new_feed_token()
+    booking_settings.save(update_fields=["feed_token"])
     return booking_settings

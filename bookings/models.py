@@ -129,14 +129,28 @@ class BookingSettings(models.Model):
     class Meta:
         verbose_name_plural = "booking settings"
         constraints = [
-            models.CheckConstraint(condition=Q(buffer_minutes__lte=240), name="settings_buffer"),
-            models.CheckConstraint(condition=Q(notice_hours__lte=24 * 14), name="settings_notice"),
+            # The messages are what the settings form shows: the form does not restate these.
             models.CheckConstraint(
-                condition=Q(horizon_days__gte=1, horizon_days__lte=365), name="settings_horizon"
+                condition=Q(buffer_minutes__lte=240),
+                name="settings_buffer",
+                violation_error_message=_("The buffer is at most 240 minutes."),
+            ),
+            models.CheckConstraint(
+                condition=Q(notice_hours__lte=24 * 14),
+                name="settings_notice",
+                violation_error_message=_("The notice is at most 336 hours (two weeks)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(horizon_days__gte=1, horizon_days__lte=365),
+                name="settings_horizon",
+                violation_error_message=_("The horizon is between 1 and 365 days."),
             ),
             models.CheckConstraint(
                 condition=Q(daily_cap=None) | Q(daily_cap__gte=1, daily_cap__lte=48),
                 name="settings_daily_cap",
+                violation_error_message=_(
+                    "The daily limit is between 1 and 48, or empty for no limit."
+                ),
             ),
         ]
 

@@ -6,7 +6,7 @@ from datetime import datetime, time
 from django.db import transaction
 
 from bookings.hours import check_ranges, hours_changed, lock_specialist
-from bookings.models import WeeklyHours
+from bookings.models import BookingSettings, WeeklyHours
 from bookings.next_free import refresh_next_free_slot
 from directory.models import Specialist
 
@@ -29,3 +29,19 @@ def set_weekly_hours(
         for weekday, start, end in ranges
     )
     refresh_next_free_slot(specialist=specialist, now=now)
+
+
+@transaction.atomic
+def save_hours_and_rules(
+    *,
+    specialist: Specialist,
+    booking_settings: BookingSettings,
+    ranges: Sequence[tuple[int, time, time]],
+    now: datetime,
+) -> None:
+    """Save the specialist's booking rules and replace their weekly hours: both or neither.
+
+    Raises AvailabilityError as set_weekly_hours does.
+    """
+    booking_settings.save()
+    set_weekly_hours(specialist=specialist, ranges=ranges, now=now)

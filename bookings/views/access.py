@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 
-from bookings import booking
+from bookings import parties
 from bookings.models import Consultation
 from directory.access import AuthenticatedHttpRequest
 from directory.models import Specialist
@@ -23,7 +23,7 @@ def own_consultation(request: AuthenticatedHttpRequest, pk: int) -> tuple[Consul
         ).filter(Q(client=request.user) | Q(specialist__owner=request.user)),
         pk=pk,
     )
-    party = booking.party_of(consultation=consultation, user=request.user)
+    party = parties.party_of(consultation=consultation, user=request.user)
     if party is None:
         raise Http404
     return consultation, party

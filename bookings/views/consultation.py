@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bookings import booking, calendar, meeting
+from bookings import booking, calendar, meeting, parties
 from bookings.forms import ChangeForm, CloseForm, RescheduleForm
 from bookings.models import Consultation
 from bookings.views.access import CONSULTATIONS_PROMPT, own_consultation
@@ -46,7 +46,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     consultation: Consultation,
     party: str,
     *,
@@ -63,14 +63,11 @@ def _detail_page(
         "meeting_link": meeting.link(consultation, booking_settings),
         "how": meeting.how(consultation, booking_settings, party=party),
         "add_links": calendar.add_links(consultation, booking_settings, party=party),
-        "changeable": consultation.status == Consultation.Status.CONFIRMED
-        and consultation.starts_at > now,
-        "closable": party == Consultation.Party.SPECIALIST
-        and consultation.status == Consultation.Status.CONFIRMED
-        and consultation.starts_at <= now,
-        "can_answer_fit": party == Consultation.Party.CLIENT
-        and consultation.is_active
-        and consultation.ends_at <= now,
+        "changeable": parties.can_change(consultation=consultation, by=request.user, now=now),
+        "closable": parties.awaits_close(consultation=consultation, by=request.user, now=now),
+        "can_answer_fit": parties.can_answer_fit(
+            consultation=consultation, by=request.user, now=now
+        ),
         "close_form": close_form,
     }
     return render(request, "bookings/detail.html", context, status=status)

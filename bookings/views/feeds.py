@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from bookings import calendar, hours
-from bookings.models import BookingSettings, Consultation, new_feed_token
+from bookings.models import BookingSettings, Consultation
 from bookings.views.access import CONSULTATIONS_PROMPT, own_specialist
 from directory.access import AuthenticatedHttpRequest, login_prompt_required
 
@@ -21,10 +21,7 @@ from directory.access import AuthenticatedHttpRequest, login_prompt_required
 @require_POST
 def new_feed_url(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Replace the private feed address, for when it was shared by mistake."""
-    specialist = own_specialist(request)
-    booking_settings = hours.settings_for(specialist=specialist)
-    booking_settings.feed_token = new_feed_token()
-    booking_settings.save(update_fields=["feed_token"])
+    hours.new_feed_address(specialist=own_specialist(request))
     messages.success(
         request, _("Your calendar feed has a new address; the old one stopped working.")
     )

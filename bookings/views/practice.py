@@ -5,7 +5,6 @@ from datetime import date, datetime, timedelta
 from typing import cast
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -121,11 +120,12 @@ def availability_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if formset.is_valid() and settings_form.is_valid():
         try:
-            with transaction.atomic():
-                settings_form.save()
-                weekly_hours.set_weekly_hours(
-                    specialist=specialist, ranges=formset.ranges(), now=timezone.now()
-                )
+            weekly_hours.save_hours_and_rules(
+                specialist=specialist,
+                booking_settings=settings_form.save(commit=False),
+                ranges=formset.ranges(),
+                now=timezone.now(),
+            )
         except hours.AvailabilityError as error:
             settings_form.add_error(None, str(error))
         else:

@@ -188,7 +188,7 @@ def test_extra_hours_over_a_range_never_ask_about_consultations(specialist):
         (off(local_day(5), local_day(4)), "on or after the first"),
         (off(local_day(1), local_day(1 + time_off.MAX_DAYS)), "at most 92 days"),
         (off(local_day(1), starts=time(9)), "both a start and an end"),
-        (off(local_day(1), starts=time(12), ends=time(9)), "end after it starts"),
+        (off(local_day(1), starts=time(12), ends=time(9)), "end must be after the start"),
     ],
 )
 def test_refuses_dates_that_cannot_be_saved(specialist, dates, message):

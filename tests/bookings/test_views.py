@@ -343,6 +343,39 @@ def test_the_specialist_saves_weekly_hours_and_overlaps_are_refused(client, spec
     assert BookingSettings.objects.get(specialist=specialist).buffer_minutes == 10
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("buffer_minutes", "300", "The buffer is at most 240 minutes."),
+        ("notice_hours", "400", "The notice is at most 336 hours (two weeks)."),
+        ("horizon_days", "0", "The horizon is between 1 and 365 days."),
+        ("daily_cap", "49", "The daily limit is between 1 and 48, or empty for no limit."),
+    ],
+)
+def test_booking_rules_out_of_range_show_the_databases_message_and_save_nothing(
+    client, specialist, field, value, message
+):
+    client.force_login(specialist.owner)
+    data = {
+        "hours-TOTAL_FORMS": "0",
+        "hours-INITIAL_FORMS": "0",
+        "hours-MIN_NUM_FORMS": "0",
+        "hours-MAX_NUM_FORMS": "1000",
+        "buffer_minutes": "0",
+        "notice_hours": "12",
+        "horizon_days": "30",
+        "daily_cap": "",
+        "meeting_link": "",
+        field: value,
+    }
+
+    refused = client.post(reverse("bookings:availability"), data)
+
+    assert refused.status_code == 400
+    assert message in refused.content.decode()
+    assert not BookingSettings.objects.filter(specialist=specialist, **{field: value}).exists()
+
+
 def test_the_specialist_adds_and_removes_time_off(client, specialist):
     client.force_login(specialist.owner)
     day = (timezone.now() + timedelta(days=3)).date()
