@@ -9,8 +9,8 @@ with open hours, verified clients with a session each, all @load.example), repla
 each run and removed at the end.
 
 gunicorn serves the site as in production (`Procfile`, DEBUG off) on a free local port.
-Each simulated person, driven by locust, repeats one journey: a search, a profile, and
-every other time the slot picker, the booking form and the booking itself, as a client
+Each simulated person, driven by locust (bench/swarm.py), repeats one journey: a search, a
+profile, and every other time the slot picker, the booking form and the booking itself, as a client
 who is logged in (their session cookie is made up front; the CSRF token comes from the
 form). A client books at most three specialists, each once, then the next client of that
 person takes over, so the booking rules never refuse them. Two answers to a booking are
@@ -25,9 +25,6 @@ DATABASE_URL or REDIS_URL is missing).
 
 import json
 import os
-import random
-import re
-import secrets
 import signal
 import socket
 import subprocess
@@ -36,25 +33,13 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = "load.example"
 SPECIALISTS = 30
-BOOKINGS_PER_CLIENT = 3  # bookings.booking.MAX_UPCOMING_PER_CLIENT
-TAKEN = ("Someone has just booked that time", "That time is no longer available")
-SEARCHES = (
-    "/specialists/",
-    "/specialists/?q=psychotherapist",
-    "/specialists/?sort=soonest&free_consultation=1",
-    "/specialists/?q=counsellor&sort=soonest",
-)
-PROFILE_LINK = re.compile(r'href="/specialists/([-a-z0-9]+)/"')
-SLOT_LINK = re.compile(r'href="(/specialists/[-a-z0-9]+/book/confirm/\?slot=[^"&]+)')
-CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # locust replaces parts of the standard library with gevent's when it is imported, so the
 # simulated people run in a process of their own that imports it before anything else.
-SWARM = "import locust, sys; from bench.load import swarm; swarm(sys.argv[1], sys.argv[2])"
+SWARM = "import locust, sys; from bench.swarm import swarm; swarm(sys.argv[1], sys.argv[2])"
 
 
 def _setting(name: str, default: int) -> int:
@@ -212,123 +197,6 @@ def _check_database(slugs: list[str]) -> dict[str, int]:
         "consultations": ours.count(),
         "double_bookings": ours.filter(Exists(overlapping)).count(),
     }
-
-
-def swarm(plan_path: str, out_path: str) -> None:
-    """Run the simulated people (in the process that imported locust first)."""
-    import gevent
-    from locust import FastHttpUser, between, task
-    from locust.env import Environment
-
-    plan = json.loads(Path(plan_path).read_text())
-    slugs: list[str] = plan["slugs"]
-    decks: list[list[str]] = plan["clients"]
-    samples: dict[str, list[float]] = {}
-    errors: Counter[str] = Counter()
-    outcomes: Counter[str] = Counter()
-
-    def record(*, name: str, response_time: float, exception: object, **kwargs: object) -> None:
-        samples.setdefault(name, []).append(response_time)
-        if exception is not None:
-            errors[f"{name}: {str(exception)[:120]}"] += 1
-
-    class Person(FastHttpUser):
-        host = plan["url"]
-        wait_time = between(0.5, 1.5)
-
-        def on_start(self) -> None:
-            self.deck = decks.pop()
-            self.booked: set[str] = set()
-            self.csrf = secrets.token_hex(16)  # a CSRF secret of Django's length, as a cookie
-
-        def page(self, url: str, name: str) -> str | None:
-            cookie = f"sessionid={self.deck[0]}; csrftoken={self.csrf}" if self.deck else ""
-            with self.client.get(
-                url, name=name, headers={"Cookie": cookie}, catch_response=True
-            ) as response:
-                if response.status_code != 200:
-                    response.failure(f"answered {response.status_code}")
-                    return None
-                return response.text
-
-        @task
-        def journey(self) -> None:
-            found = self.page(random.choice(SEARCHES), "search")
-            if found is None:
-                return
-            listed = [slug for slug in PROFILE_LINK.findall(found) if slug in slugs]
-            slug = random.choice(listed or slugs)
-            if self.page(f"/specialists/{slug}/", "profile") is None or random.random() < 0.5:
-                return
-            if not self.deck:
-                outcomes["not booked: every client of this person has three bookings"] += 1
-                return
-            if slug in self.booked:
-                slug = random.choice([s for s in slugs if s not in self.booked])
-            self.book(slug)
-
-        def book(self, slug: str) -> None:
-            picker = self.page(f"/specialists/{slug}/book/?tz=Europe/Berlin", "slot picker")
-            if picker is None:
-                return
-            offered = SLOT_LINK.findall(picker)[:3]  # the first few: people race for them
-            if not offered:
-                errors["slot picker: no free time offered"] += 1
-                return
-            url = random.choice(offered)
-            form = self.page(url, "booking form")
-            if form is None:
-                return
-            token = CSRF_FIELD.search(form)
-            if token is None:
-                errors["booking form: no CSRF token"] += 1
-                return
-            path, query = url.split("?", 1)
-            data = {
-                "csrfmiddlewaretoken": token.group(1),
-                "slot": parse_qs(query)["slot"][0],
-                "tz": "Europe/Berlin",
-                "mode": "video",
-            }
-            with self.client.post(
-                path,
-                data=urlencode(data),
-                name="booking",
-                headers={
-                    "Cookie": f"sessionid={self.deck[0]}; csrftoken={self.csrf}",
-                    "Content-Type": "application/x-www-form-urlencoded",
-                },
-                allow_redirects=False,
-                catch_response=True,
-            ) as response:
-                text = response.text or ""
-                if response.status_code == 302:
-                    response.success()
-                    outcomes["booked"] += 1
-                    self.booked.add(slug)
-                    if len(self.booked) == BOOKINGS_PER_CLIENT:
-                        self.deck.pop(0)
-                        self.booked = set()
-                elif response.status_code == 400 and any(words in text for words in TAKEN):
-                    response.success()  # an expected answer, counted apart
-                    outcomes["just taken by someone else"] += 1
-                else:
-                    response.failure(f"answered {response.status_code}")
-
-    environment = Environment(user_classes=[Person], stop_timeout=60)
-    environment.events.request.add_listener(record)
-    runner = environment.create_local_runner()
-    users, seconds = plan["users"], plan["seconds"]
-    runner.start(users, spawn_rate=max(1, users / 5))
-    started = time.monotonic()
-    while time.monotonic() - started < seconds:
-        gevent.sleep(min(10, seconds - (time.monotonic() - started)))
-        done = sum(len(times) for times in samples.values())
-        print(f"   {time.monotonic() - started:4.0f} s: {done} requests", flush=True)
-    runner.quit()  # lets every person finish the journey in hand (stop_timeout)
-    Path(out_path).write_text(
-        json.dumps({"samples": samples, "errors": errors, "outcomes": outcomes})
-    )
 
 
 def _percentile(values: list[float], share: float) -> float:

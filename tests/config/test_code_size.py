@@ -26,8 +26,6 @@ LARGER_MODULES = {
     "bookings/models.py": "to split: consultations, hours and the waitlist's models",
     "directory/models.py": "to split: users, profiles and taxonomy models",
     "bookings/booking.py": "to split: the waitlist's holds grew it past the limit",
-    "directory/search.py": "being split with the search speed work",
-    "bench/load.py": "being split with the load test work",
 }
 LONGER_VIEWS = {
     "bookings/views/client.py:book": "to shorten",
