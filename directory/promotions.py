@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,11 @@ from directory.models import Promotion, PromotionChange, Specialist, User
 
 FEATURED_PER_PAGE = 3
 ROTATION_SECONDS = 60
+# Who is promoted today is kept a minute, so that a results page with nobody promoted asks
+# the database nothing; promote, change and remove forget it at once.
+PROMOTED_SECONDS = 60
+PROMOTED_KEY = "promotions:promoted"
+PROMOTED_DAYS_KEPT = 4
 T = TypeVar("T")
 FREE_CONSULTATION_ONLY = gettext_lazy(
     "Only specialists who offer a free consultation can be featured."
@@ -50,18 +56,35 @@ def active_on(day: date) -> QuerySet[Promotion]:
     return Promotion.objects.filter(starts_on__lte=day, ends_on__gte=day)
 
 
+def promoted_ids(day: date) -> list[int]:
+    """The specialists promoted on `day` (a handful), from the cache."""
+    known: dict[date, list[int]] = cache.get(PROMOTED_KEY) or {}
+    if day not in known:
+        ids = sorted(set(active_on(day).values_list("specialist_id", flat=True)))
+        recent = sorted(known.items())[-(PROMOTED_DAYS_KEPT - 1) :]
+        known = {**dict(recent), day: ids}
+        cache.set(PROMOTED_KEY, known, PROMOTED_SECONDS)
+    return known[day]
+
+
+def _forget_promoted() -> None:
+    transaction.on_commit(lambda: cache.delete(PROMOTED_KEY))
+
+
 def featured(
     *, queryset: QuerySet[Specialist], page_number: int, now: datetime
 ) -> list[Specialist]:
     """The featured cards for one results page of `queryset`: published profiles, already
     narrowed to the search.
 
-    One query: promotions are few, so every eligible card is read and the turn picked here.
+    At most one query, none when nobody is promoted today: promotions are few, so every
+    eligible card is read and the turn picked here.
     """
-    today = timezone.localdate(now)
+    promoted = promoted_ids(timezone.localdate(now))
+    if not promoted:
+        return []
     eligible = list(
-        queryset.filter(offers_free_consultation=True)
-        .filter(Exists(active_on(today).filter(specialist_id=OuterRef("pk"))))
+        queryset.filter(offers_free_consultation=True, pk__in=promoted)
         .order_by("pk")
         .only(*CARD_FIELDS)
     )
@@ -116,6 +139,7 @@ def promote(
         action=PromotionChange.Action.CREATED,
         details={"after": _snapshot(promotion)},
     )
+    _forget_promoted()
     return promotion
 
 
@@ -140,6 +164,7 @@ def change(
         action=PromotionChange.Action.CHANGED,
         details={"before": before, "after": _snapshot(locked)},
     )
+    _forget_promoted()
     return locked
 
 
@@ -154,6 +179,7 @@ def remove(*, promotion: Promotion, actor: User) -> None:
         details={"before": _snapshot(promotion)},
     )
     promotion.delete()
+    _forget_promoted()
 
 
 def home_page(*, now: datetime) -> list[Specialist]:

@@ -189,7 +189,7 @@ def test_every_filter_at_once_is_still_three_queries(
         )
     )
 
-    # The page with its total, the featured cards, the specialties of the cards.
+    # The page with its total, who is promoted today, the specialties of the cards.
     with django_assert_num_queries(3):
         results = search.find(parsed, options=options, now=now)
 

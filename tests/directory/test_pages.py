@@ -108,6 +108,7 @@ def test_the_search_page_runs_the_same_queries_for_one_result_or_many(
         actor=staff,
     )
     url = "/specialists/?q=specialist&specialty=anxiety&language=english&free_consultation=1"
+    client.get(url)  # who is promoted today is then kept a minute
     with django_assert_max_num_queries(10) as one_result:
         assert client.get(url).status_code == 200
 

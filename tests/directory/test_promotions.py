@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -254,3 +255,36 @@ def test_deleting_a_promotion_in_the_admin_is_logged(client, staff):
 
     assert not promotions.active_on(TODAY).exists()
     assert PromotionChange.objects.filter(action="deleted", actor=staff).exists()
+
+
+def test_who_is_promoted_is_kept_a_minute_and_forgotten_by_every_change(
+    staff, django_capture_on_commit_callbacks
+):
+    specialist = SpecialistFactory(name="Promoted")
+    assert featured_names() == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        promotion = promote(specialist, staff)
+    assert featured_names() == ["Promoted"]
+    with django_capture_on_commit_callbacks(execute=True):
+        promotions.change(
+            promotion=promotion,
+            starts_on=TODAY + timedelta(days=1),
+            ends_on=TODAY + timedelta(days=2),
+            note="",
+            actor=staff,
+        )
+    assert featured_names() == []
+    assert featured_names(now=NOW + timedelta(days=1)) == ["Promoted"]
+    with django_capture_on_commit_callbacks(execute=True):
+        promotions.remove(promotion=promotion, actor=staff)
+    assert featured_names(now=NOW + timedelta(days=1)) == []
+    assert featured_names() == []
+
+    # Written past the rules' owner, it is seen once the minute is over.
+    Promotion.objects.create(
+        specialist=specialist, starts_on=TODAY, ends_on=TODAY, created_by=staff
+    )
+    assert featured_names() == []
+    cache.delete(promotions.PROMOTED_KEY)
+    assert featured_names() == ["Promoted"]

@@ -283,7 +283,7 @@ def test_a_search_reads_its_page_and_total_in_one_query(make_specialist, django_
     options = search.load_options()
     parsed = search.parse({"location": "oslo"})
 
-    # The page with its total, the featured cards, the specialties of the cards.
+    # The page with its total, who is promoted today, the specialties of the cards.
     with django_assert_num_queries(3):
         results = search.find(parsed, options=options, now=timezone.now())
 
@@ -332,8 +332,9 @@ def test_a_broad_search_is_counted_first_and_then_its_count_is_kept(
     options = search.load_options()
     parsed = search.parse({"format": "online"})
 
-    # The count, the page, the featured cards, the specialties of the cards.
+    # The count, the page, who is promoted today, the specialties of the cards; then the
+    # count and today's promotions are kept.
     with django_assert_num_queries(4):
         assert search.find(parsed, options=options, now=timezone.now()).count == 3
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert search.find(parsed, options=options, now=timezone.now()).count == 3
