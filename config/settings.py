@@ -271,6 +271,7 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_SIGNUP_FORM_CLASS = "directory.forms.SignupRoleForm"
+ACCOUNT_FORMS = {"login": "directory.account_forms.LoginForm"}
 ACCOUNT_USER_DISPLAY = "directory.accounts.user_display"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Failed log-ins: per IP and per (e-mail, IP) here, and a slower per-e-mail limit that

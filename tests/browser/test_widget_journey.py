@@ -93,7 +93,7 @@ def test_after_booking_through_the_widget_the_client_goes_back_to_the_specialist
     tab.get_by_role("link", name="Log in", exact=True).last.click()
     tab.get_by_label("Email").fill(client.email)
     tab.get_by_label("Password").fill(PASSWORD)
-    tab.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+    tab.get_by_role("button", name="Log in", exact=True).click()
     expect(tab.get_by_role("heading", name="Confirm your free consultation")).to_be_visible()
     tab.get_by_role("button", name="Book my free consultation").click()
 

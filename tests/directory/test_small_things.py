@@ -50,5 +50,7 @@ def test_the_log_in_page_is_headed_like_the_link_that_leads_there(client):
 
     assert "<h1>Log in</h1>" in page
     assert ">Sign In</h1>" not in page
+    assert "Keep me logged in on this device" in page
+    assert "Remember Me" not in page
     assert "Can&#x27;t log in?" in page or "Can't log in?" in page
     assert 'href="/accounts/password/reset/"' in page
