@@ -52,12 +52,14 @@ test: $(STAMP) $(NODE_STAMP) browser
 screenshots: $(STAMP) browser
 	$(BIN)/python -m pytest tests/browser/screenshots.py -q -p no:cacheprovider
 
+# lint-imports: apps import downhill, tasks import domain modules (never the reverse), no cycles.
 check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --check --quiet
 	$(BIN)/djlint templates --lint --quiet
 	$(BIN)/mypy config directory bookings content messaging privacy calendars
+	$(BIN)/lint-imports --no-cache
 	DJANGO_DEBUG=True $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=False DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-0123456789 \
 		CALENDARS_SECRET_KEY=$$($(BIN)/python -c 'import os,base64;print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \

@@ -6,6 +6,7 @@ class BookingsConfig(AppConfig):
     verbose_name = "Bookings"
 
     def ready(self) -> None:
+        # Here rather than at the top: these modules import models, which load after apps.
         from bookings.next_free import refresh_next_free_slot
         from bookings.sections import free_consultation
         from directory import moderation, sections

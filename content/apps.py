@@ -6,6 +6,7 @@ class ContentConfig(AppConfig):
     verbose_name = "Articles and questions"
 
     def ready(self) -> None:
+        # Here rather than at the top: these modules import models, which load after apps.
         from content import sections
         from directory import sections as directory_sections
 

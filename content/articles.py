@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from content import evidence, tasks
+from config.celery import enqueue_on_commit
+from content import evidence
 from content.models import Article, Reference
 from directory import markdown
 from directory.models import Specialist, Specialty
@@ -78,7 +79,7 @@ def _set_related(article: Article, text: ArticleText) -> None:
 
 
 def _relink_later(article: Article) -> None:
-    tasks.update_links_for_article.delay_on_commit(article.pk)  # type: ignore[attr-defined]
+    enqueue_on_commit("content.update_links_for_article", article.pk)
 
 
 @transaction.atomic
@@ -170,4 +171,4 @@ def delete_article(*, article: Article) -> None:
     affected = list(article.profile_links.values_list("specialist_id", flat=True))
     article.delete()
     if affected:
-        tasks.recompute_profiles.delay_on_commit(affected)  # type: ignore[attr-defined]
+        enqueue_on_commit("content.recompute_profiles", affected)

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from content import articles, importing, linking, tasks
+from config.celery import enqueue_on_commit
+from content import articles, importing, linking
 from content.models import Answer, Question
 from directory import markdown
 from directory.models import Specialist, Specialty, User
@@ -78,7 +79,7 @@ def seed(*, specialists: int, stdout) -> None:  # type: ignore[no-untyped-def]
     if Specialist.objects.listed().count() <= SYNCHRONOUS_LINKING_LIMIT:
         links = f"{linking.recompute_all()} relevant-article links"
     else:
-        tasks.recompute_all_links.delay()
+        enqueue_on_commit("content.recompute_all_links")
         links = "relevant-article links queued for the Celery worker"
     stdout.write(
         f"Content: {len(results)} seed articles ({sum(r.created for r in results)} new), "

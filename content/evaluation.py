@@ -1,7 +1,7 @@
 """The labelled evaluation set for relevant articles (content/evaluation/), measured end to end.
 
-The texts are published through the importer and the article functions, linked by the
-product's own Celery tasks one article at a time, then by the nightly full recompute; the
+The texts are published through the importer and the article functions, linked by what the
+product's Celery tasks run, one article at a time, then by the nightly full recompute; the
 two lists must agree. Everything happens in one transaction that is rolled back, so the
 measurement can run on any database (`python -m bench content` does, beside 50,000 profiles,
 after hiding them inside that transaction).
@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from content import importing, tasks
+from content import importing, linking, relinking
 from content.models import Article, ArticleLink
 from content.ranking import LINKS_PER_PROFILE
 from directory.models import Approach, Specialist, Specialty
@@ -137,10 +137,10 @@ def run(*, hide_everything_else: bool = False) -> Report:
             article = importing.import_text(text=labelled.text).article
             keys[article.pk] = labelled.key
             topics[labelled.key] = labelled.topics
-            tasks.update_links_for_article.apply(args=(article.pk,))  # type: ignore[attr-defined]
+            relinking.update_for_article(article_id=article.pk)
         ids = [p.pk for p in profiles]
         incremental = _snapshot(keys, ids)
-        tasks.recompute_all_links.apply()  # type: ignore[attr-defined]
+        linking.recompute_all()
         full = _snapshot(keys, ids)
         relevant = {
             p.pk: {key for key, labels in topics.items() if labels & set(lp.specialties)}

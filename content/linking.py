@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from content import link_writes, tasks
+from config.celery import enqueue_on_commit
+from content import link_writes
 from content.models import Article, ArticleLink, HiddenArticleLink, ProfileLinkState
 from content.ranking import ArticleIndex, Candidate, Match, Profile
 from directory.models import Specialist, Specialty
@@ -218,5 +219,5 @@ def hide_link(*, specialist: Specialist, article_id: int) -> bool:
     if not removed:
         return False
     HiddenArticleLink.objects.get_or_create(specialist=specialist, article_id=article_id)
-    tasks.recompute_profiles.delay_on_commit([specialist.pk])  # type: ignore[attr-defined]
+    enqueue_on_commit("content.recompute_profiles", [specialist.pk])
     return True

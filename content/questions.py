@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from content import emails, screening, tasks
+from config.celery import enqueue_on_commit
+from content import emails, screening
 from content.models import Answer, Question
 from directory import markdown
 from directory.models import Specialist, Specialty, User
@@ -70,7 +71,7 @@ def answer_question(*, specialist: Specialist, question: Question, body: str) ->
         raise QuestionError(
             _("You have already answered this question. You can edit your answer instead.")
         ) from None
-    tasks.send_answer_notice.delay_on_commit(answer.pk)  # type: ignore[attr-defined]
+    enqueue_on_commit("content.send_answer_notice", answer.pk)
     return answer
 
 

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from content import linking, questions, relinking
+
 TRANSIENT = (ConnectionError, TimeoutError)
 
 
@@ -12,8 +14,6 @@ TRANSIENT = (ConnectionError, TimeoutError)
     max_retries=5,
 )
 def update_links_for_article(article_id: int) -> int:
-    from content import relinking
-
     return relinking.update_for_article(article_id=article_id)
 
 
@@ -21,8 +21,6 @@ def update_links_for_article(article_id: int) -> int:
     name="content.recompute_profiles", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5
 )
 def recompute_profiles(specialist_ids: list[int]) -> int:
-    from content import linking
-
     return linking.recompute_profiles(specialist_ids=specialist_ids)
 
 
@@ -33,8 +31,6 @@ def recompute_profiles(specialist_ids: list[int]) -> int:
     max_retries=5,
 )
 def recompute_changed_profiles() -> int:
-    from content import linking
-
     return linking.recompute_changed_profiles()
 
 
@@ -42,8 +38,6 @@ def recompute_changed_profiles() -> int:
     name="content.recompute_all_links", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5
 )
 def recompute_all_links() -> int:
-    from content import linking
-
     return linking.recompute_all()
 
 
@@ -51,6 +45,4 @@ def recompute_all_links() -> int:
     name="content.send_answer_notice", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5
 )
 def send_answer_notice(answer_id: int) -> bool:
-    from content import questions
-
     return questions.notify_asker(answer_id=answer_id)

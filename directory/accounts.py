@@ -26,7 +26,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from directory import limits, tasks
+from config.celery import enqueue_on_commit
+from directory import limits
 from directory.models import User
 
 FAILURES_PER_EMAIL = 20
@@ -125,4 +126,4 @@ class AccountAdapter(DefaultAccountAdapter):
         ):
             owner = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
             if owner is not None:
-                tasks.send_login_failures.delay_on_commit(owner.pk, failures)  # type: ignore[attr-defined]
+                enqueue_on_commit("directory.send_login_failures", owner.pk, failures)

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -133,8 +135,6 @@ def _photo_paths() -> list[str]:
     for index in range(PHOTO_COUNT):
         path = f"specialists/demo-{index:02d}.jpg"
         if not default_storage.exists(path):
-            from django.core.files.base import ContentFile
-
             path = default_storage.save(path, ContentFile(generate_photo(seed=index)))
         paths.append(path)
     return paths
@@ -144,8 +144,6 @@ def _user(email: str, *, role: str, password_hash: str, **extra: object) -> User
     user, _ = User.objects.get_or_create(
         email=email, defaults={"role": role, "password": password_hash, **extra}
     )
-    from allauth.account.models import EmailAddress
-
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )

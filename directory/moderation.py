@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory import tasks
+from config.celery import enqueue_on_commit
 from directory.models import Specialist, User
 
 MAX_REASON_LENGTH = 2000
@@ -51,7 +51,7 @@ def approve(*, specialist: Specialist, moderator: User) -> Specialist:
     )
     if not claimed:
         raise ModerationError(_("Only profiles waiting for review can be approved."))
-    tasks.send_profile_decision.delay_on_commit(specialist.pk)  # type: ignore[attr-defined]
+    enqueue_on_commit("directory.send_profile_decision", specialist.pk)
     specialist.refresh_from_db()
     for hook in _on_publish:
         hook(specialist=specialist, now=now)
@@ -79,7 +79,7 @@ def reject(*, specialist: Specialist, moderator: User, reason: str) -> Specialis
     )
     if not claimed:
         raise ModerationError(_("Only profiles waiting for review can be rejected."))
-    tasks.send_profile_decision.delay_on_commit(specialist.pk)  # type: ignore[attr-defined]
+    enqueue_on_commit("directory.send_profile_decision", specialist.pk)
     specialist.refresh_from_db()
     return specialist
 

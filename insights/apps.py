@@ -6,6 +6,7 @@ class InsightsConfig(AppConfig):
     verbose_name = "Reach and insights"
 
     def ready(self) -> None:
+        # Here rather than at the top: these modules import models, which load after apps.
         from directory import reach
         from insights import counting
 

@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.apps import AppConfig
 
 
@@ -8,18 +6,11 @@ class MatchingConfig(AppConfig):
     verbose_name = "Finding the right person"
 
     def ready(self) -> None:
+        # Here rather than at the top: these modules import models, which load after apps.
         from django.contrib.auth.signals import user_logged_in
 
         from directory import sections
-        from matching import trust
+        from matching import shortlist, trust
 
-        user_logged_in.connect(_move_shortlist, dispatch_uid="matching.move_shortlist")
+        user_logged_in.connect(shortlist.move_at_login, dispatch_uid="matching.move_shortlist")
         sections.register(trust.profile_section)
-
-
-def _move_shortlist(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    """At log-in, what was saved while logged out moves to the account."""
-    from matching import shortlist
-
-    if request is not None and hasattr(request, "session"):
-        shortlist.move_to_account(user=user, session=request.session)

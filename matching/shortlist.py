@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from directory.models import Specialist, User
@@ -103,3 +104,11 @@ def compared(ids: Sequence[int], chosen: Sequence[int]) -> list[int]:
     """The ids to compare: those chosen that are shortlisted, else the first ones. Pure."""
     picked = [pk for pk in chosen if pk in ids]
     return list(dict.fromkeys(picked or ids))[:COMPARED]
+
+
+def move_at_login(
+    sender: object, request: HttpRequest | None, user: User, **kwargs: object
+) -> None:
+    """Receives `user_logged_in`: what was saved while logged out moves to the account."""
+    if request is not None and hasattr(request, "session"):
+        move_to_account(user=user, session=request.session)

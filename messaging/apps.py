@@ -6,6 +6,7 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messages and contact"
 
     def ready(self) -> None:
+        # Here rather than at the top: these modules import models, which load after apps.
         from directory import sections as directory_sections
         from messaging import sections
 

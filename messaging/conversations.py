@@ -5,10 +5,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.celery import enqueue_on_commit
 from content import screening
 from directory import limits
 from directory.models import Specialist, User
-from messaging import emails, tasks
+from messaging import emails
 from messaging.models import Block, Message, Thread
 
 MESSAGES_PER_HOUR = 30
@@ -59,7 +60,7 @@ def _deliver(message: Message) -> None:
     Thread.objects.filter(pk=message.thread_id).update(
         last_message_at=message.created_at, **{unread: F(unread) + 1}
     )
-    tasks.notify_new_message.delay_on_commit(message.pk)  # type: ignore[attr-defined]
+    enqueue_on_commit("messaging.notify_new_message", message.pk)
 
 
 def message_specialist(*, client: User, specialist: Specialist, body: str) -> Message:

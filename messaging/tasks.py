@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.utils import timezone
 
+from messaging import contact, conversations, retention
+
 TRANSIENT = (ConnectionError, TimeoutError)
 
 
@@ -10,8 +12,6 @@ TRANSIENT = (ConnectionError, TimeoutError)
     name="messaging.notify_new_message", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5
 )
 def notify_new_message(message_id: int) -> bool:
-    from messaging import conversations
-
     return conversations.notify_recipient(message_id=message_id)
 
 
@@ -22,8 +22,6 @@ def notify_new_message(message_id: int) -> bool:
     max_retries=5,
 )
 def send_contact_message(contact_id: int) -> bool:
-    from messaging import contact
-
     return contact.email_staff(contact_id=contact_id)
 
 
@@ -34,14 +32,10 @@ def send_contact_message(contact_id: int) -> bool:
     max_retries=5,
 )
 def acknowledge_contact_message(contact_id: int) -> bool:
-    from messaging import contact
-
     return contact.acknowledge(contact_id=contact_id)
 
 
 @shared_task(name="messaging.purge_old_messages")
 def purge_old_messages() -> int:
     """Daily (beat): delete messages past the retention period."""
-    from messaging import retention
-
     return retention.purge_old_messages(now=timezone.now())

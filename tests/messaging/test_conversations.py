@@ -1,8 +1,8 @@
 import pytest
 from kombu.exceptions import OperationalError
 
+from config.celery import app as celery_app
 from messaging import contact, conversations
-from messaging import tasks as messaging_tasks
 from messaging.models import ContactMessage, Message, Thread
 from tests.factories import SpecialistFactory, UserFactory
 
@@ -182,7 +182,7 @@ def test_with_the_broker_down_the_contact_form_still_saves_and_answers(
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(messaging_tasks.send_contact_message, "delay", broker_down)
+    monkeypatch.setattr(celery_app, "send_task", broker_down)
     client.force_login(UserFactory())
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
