@@ -11,15 +11,14 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from bookings import calendar, meeting
 from bookings.models import BookingSettings, Consultation, Hold, Notice, Reminder
+from config import emails
 from directory import local_time
-from directory.emails import subject_line
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 REMINDER_HEADER = "X-First-Step-Reminder"
@@ -39,22 +38,6 @@ REMINDER_FIELDS = (
     "consultation__specialist__booking_settings__meeting_link",
     "consultation__specialist__booking_settings__link_by_email",
 )
-
-
-def _render(name: str, context: dict[str, object]) -> tuple[str, str, str]:
-    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
-    return (
-        subject_line(name, context),
-        get_template(f"emails/{name}/body.txt").render(context),
-        get_template(f"emails/{name}/body.html").render(context),
-    )
-
-
-def _message(name: str, *, to: str, context: dict[str, object]) -> EmailMultiAlternatives:
-    subject, text, html = _render(name, context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def _load(consultation_id: int) -> tuple[Consultation, BookingSettings | None]:
@@ -127,7 +110,7 @@ def notice(*, notice: Notice) -> list[EmailMultiAlternatives]:
             continue
         address = person.email
         context = {**_context(consultation, booking_settings, party=party), "by": notice.by}
-        message = _message(NOTICE_TEMPLATES[notice.kind], to=address, context=context)
+        message = emails.message(NOTICE_TEMPLATES[notice.kind], to=[address], context=context)
         messages.append(_with_invite(message, consultation, booking_settings, party=party))
     return messages
 
@@ -141,9 +124,9 @@ def held(*, hold: Hold) -> EmailMultiAlternatives:
         chosen is not None,
     )
     page = settings.SITE_URL + hold.get_absolute_url()
-    return _message(
+    return emails.message(
         "waitlist_held",
-        to=hold.client.email,
+        to=[hold.client.email],
         context={
             "specialist_name": hold.specialist.name,
             "when": local_time.both(hold.starts_at, reader=reader, other=None),
@@ -178,17 +161,14 @@ class _Merged:
 
     def __init__(self, name: str) -> None:
         context: dict[str, object] = {field: f"{MARK}{field}{MARK}" for field in self.FIELDS}
-        subject, self.text, self.html = _render(name, context)
-        self.subject = subject
+        self.subject, self.text, self.html = emails.render(name, context)
 
     def message(self, *, to: str, values: dict[str, str]) -> EmailMultiAlternatives:
         text, html = self.text, self.html
         for field, value in values.items():
             text = text.replace(f"{MARK}{field}{MARK}", value)
             html = html.replace(f"{MARK}{field}{MARK}", escape(value))
-        message = EmailMultiAlternatives(subject=self.subject, body=text, to=[to])
-        message.attach_alternative(html, "text/html")
-        return message
+        return emails.compose(subject=self.subject, text=text, html=html, to=[to])
 
 
 def _url_maker(name: str) -> Callable[[int], str]:

@@ -21,11 +21,13 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from config import emails
 from config.celery import enqueue_on_commit
 from directory import limits
 from directory.models import User
@@ -84,6 +86,15 @@ class AccountAdapter(DefaultAccountAdapter):
             for name, value in context.items()
         }
         super().send_mail(template_prefix, email, context | {"current_site": SiteFromSettings()})
+
+    def render_mail(
+        self, template_prefix: str, email: str, context: dict, headers: dict | None = None
+    ) -> EmailMessage:
+        """Account e-mails are written as text; like every e-mail, they carry HTML too."""
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        if isinstance(message, EmailMultiAlternatives) and not message.alternatives:
+            message.attach_alternative(emails.html_from_text(str(message.body)), "text/html")
+        return message
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         # The key of allauth's `login_failed` "key" limits: (e-mail, IP) rather than the e-mail

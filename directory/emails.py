@@ -1,33 +1,10 @@
 """E-mails from the directory. Subjects carry neutral words only."""
 
-from collections.abc import Mapping
-
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from config import emails
 from directory.models import Specialist, User
-
-
-def subject_line(template: str, context: Mapping[str, object]) -> str:
-    """Every e-mail's subject, on one line, after the site's prefix ("[First Step] ...")."""
-    subject = " ".join(render_to_string(f"emails/{template}/subject.txt", context).split())
-    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject
-
-
-def _send(*, template: str, to: str, context: dict[str, object]) -> None:
-    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
-    subject = subject_line(template, context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"emails/{template}/body.txt", context),
-        to=[to],
-    )
-    message.attach_alternative(
-        render_to_string(f"emails/{template}/body.html", context), "text/html"
-    )
-    message.send()
 
 
 def send_profile_decision(*, specialist_id: int) -> bool:
@@ -51,9 +28,9 @@ def send_profile_decision(*, specialist_id: int) -> bool:
         if specialist.status == Specialist.Status.PUBLISHED
         else "profile_rejected"
     )
-    _send(
-        template=template,
-        to=specialist.owner.email,
+    emails.send(
+        template,
+        to=[specialist.owner.email],
         context={
             "specialist": specialist,
             "profile_url": settings.SITE_URL + specialist.get_absolute_url(),
@@ -69,9 +46,9 @@ def send_login_failures(*, user_id: int, failures: int) -> bool:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return False
-    _send(
-        template="login_failures",
-        to=user.email,
+    emails.send(
+        "login_failures",
+        to=[user.email],
         context={
             "failures": failures,
             "login_url": settings.SITE_URL + reverse("account_request_login_code"),

@@ -176,7 +176,7 @@ def test_after_a_day_of_failures_the_busy_times_go_and_the_specialist_is_emailed
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [subscribed.specialist.owner.email]
-    assert message.subject == "One of your calendars could not be read for a day"
+    assert message.subject == "[First Step] One of your calendars could not be read for a day"
     assert "secret-token" not in message.body
     assert "returned 404" in message.body
 
