@@ -2,13 +2,13 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config import paging
 from content import articles, linking, questions
 from content.forms import (
     AnswerForm,
@@ -31,17 +31,6 @@ def _own_specialist(request: AuthenticatedHttpRequest) -> Specialist:
     return specialist
 
 
-def _page(request: HttpRequest, queryset: QuerySet) -> object:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    """The current filters, for pagination links that keep them."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @require_safe
 def article_list(request: HttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET or None)
@@ -53,11 +42,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
             )
         if topic := form.cleaned_data["topic"]:
             queryset = queryset.filter(topics=topic)
-    context = {
-        "form": form,
-        "page": _page(request, queryset),
-        "query": _query_without_page(request),
-    }
+    page, page_links = paging.paginate(request, queryset, per_page=PAGE_SIZE)
+    context = {"form": form, "page": page, "page_links": page_links}
     return render(request, "content/article_list.html", context)
 
 
@@ -111,8 +97,12 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def my_articles(request: AuthenticatedHttpRequest) -> HttpResponse:
     specialist = _own_specialist(request)
+    page, page_links = paging.paginate(
+        request, specialist.articles.order_by("-updated_at"), per_page=PAGE_SIZE
+    )
     context = {
-        "page": _page(request, specialist.articles.order_by("-updated_at")),
+        "page": page,
+        "page_links": page_links,
         "links": linking.why_shown(specialist=specialist),
     }
     return render(request, "content/my_articles.html", context)
@@ -205,11 +195,8 @@ def question_list(request: HttpRequest) -> HttpResponse:
     queryset = queryset.prefetch_related(
         Prefetch("answers", queryset=Answer.objects.public().only("pk", "question_id"))
     )
-    context = {
-        "form": form,
-        "page": _page(request, queryset),
-        "query": _query_without_page(request),
-    }
+    page, page_links = paging.paginate(request, queryset, per_page=PAGE_SIZE)
+    context = {"form": form, "page": page, "page_links": page_links}
     return render(request, "content/question_list.html", context)
 
 

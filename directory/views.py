@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config import paging
 from directory import crisis as crisis_lines
 from directory import (
     filters,
@@ -162,12 +163,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "genders": list(filters.GENDERS.items()),
         "days": list(filters.DAYS.items()),
         "parts_of_day": list(filters.PARTS.items()),
-        "page_links": {
-            "previous": parsed.querystring(page=page.previous_page_number())
+        "page_links": paging.PageLinks(
+            number=page.number,
+            total=results.last_page_shown,
+            previous=parsed.querystring(page=page.previous_page_number())
             if page.has_previous()
             else "",
-            "next": parsed.querystring(page=page.number + 1) if results.has_next else "",
-        },
+            next=parsed.querystring(page=page.number + 1) if results.has_next else "",
+        ),
     }
     return render(request, "directory/search.html", context)
 

@@ -1,7 +1,6 @@
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config import paging
 from directory.access import (
     CONTACT_US,
     SEND_MESSAGES,
@@ -42,12 +42,12 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("client", "specialist")
         .order_by(F("last_message_at").desc(nulls_last=True), "-pk")
     )
-    page = Paginator(threads, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, page_links = paging.paginate(request, threads, per_page=PAGE_SIZE)
     rows = [
         {"thread": t, "unread": t.unread_for(request.user), "is_client": t.is_client(request.user)}
         for t in page.object_list
     ]
-    return render(request, "messaging/inbox.html", {"page": page, "rows": rows})
+    return render(request, "messaging/inbox.html", {"rows": rows, "page_links": page_links})
 
 
 @never_cache

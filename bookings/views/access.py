@@ -1,9 +1,8 @@
 """Whose pages these are: a person sees their own consultations and their own practice, and
 anyone else gets a 404."""
 
-from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 
@@ -34,7 +33,3 @@ def own_specialist(request: AuthenticatedHttpRequest) -> Specialist:
         return Specialist.objects.get(owner=request.user)
     except Specialist.DoesNotExist:
         raise Http404 from None
-
-
-def page(request: HttpRequest, queryset, per_page: int = 20):  # type: ignore[no-untyped-def]
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))

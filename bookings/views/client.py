@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bookings import booking, meeting, sections
 from bookings.forms import BookingForm, FitForm, parse_slot
 from bookings.models import Consultation
-from bookings.views.access import CONSULTATIONS_PROMPT, own_consultation, page
+from bookings.views.access import CONSULTATIONS_PROMPT, own_consultation
 from bookings.views.picker import client_zone, next_page, picker_context
+from config import paging
 from directory import local_time
 from directory.access import AuthenticatedHttpRequest, login_prompt_required
 from directory.models import Specialist
@@ -123,11 +124,14 @@ def my_consultations(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     mine = Consultation.objects.filter(client=request.user).select_related("specialist")
     upcoming = list(mine.upcoming(now=now))
-    past = page(request, mine.exclude(pk__in=[c.pk for c in upcoming]).order_by("-starts_at"))
+    past, past_links = paging.paginate(
+        request, mine.exclude(pk__in=[c.pk for c in upcoming]).order_by("-starts_at"), per_page=20
+    )
     fallback = upcoming[0].client_time_zone if upcoming else None
     context = {
         "upcoming": upcoming,
         "past": past,
+        "past_links": past_links,
         "zone": local_time.for_request(request, fallback=fallback).key,
         "now": now,
     }

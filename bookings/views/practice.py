@@ -25,7 +25,8 @@ from bookings.forms import (
     parse_day,
 )
 from bookings.models import AvailabilityException, Consultation, WeeklyHours
-from bookings.views.access import CONSULTATIONS_PROMPT, own_specialist, page
+from bookings.views.access import CONSULTATIONS_PROMPT, own_specialist
+from config import paging
 from directory import local_time
 from directory.access import AuthenticatedHttpRequest, login_prompt_required
 from directory.models import Specialist
@@ -50,10 +51,12 @@ def practice(request: AuthenticatedHttpRequest) -> HttpResponse:
     for consultation in week:
         by_day[consultation.starts_at.astimezone(zone).date()].append(consultation)
     booking_settings = hours.settings_for(specialist=specialist)
+    upcoming, upcoming_links = paging.paginate(request, mine.upcoming(now=now), per_page=20)
     context = {
         "specialist": specialist,
         "zone": zone.key,
-        "upcoming": page(request, mine.upcoming(now=now)),
+        "upcoming": upcoming,
+        "upcoming_links": upcoming_links,
         "to_close": list(
             mine.filter(status=Consultation.Status.CONFIRMED, starts_at__lte=now).order_by(
                 "-starts_at"
