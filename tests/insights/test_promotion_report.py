@@ -7,7 +7,7 @@ from bookings.models import Consultation
 from directory.models import Promotion
 from insights import promotion_report
 from insights.models import DailyCount
-from tests.factories import SpecialistFactory, UserFactory
+from tests.factories import ConsultationFactory, SpecialistFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +29,7 @@ def counts(specialist, day, *, impressions, views):
 
 def booked(specialist, day):
     moment = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=9)
-    found = Consultation.objects.create(
-        specialist=specialist,
-        client=UserFactory(),
-        starts_at=moment + timedelta(days=3),
-        ends_at=moment + timedelta(days=3, minutes=30),
-    )
+    found = ConsultationFactory(specialist=specialist, starts_at=moment + timedelta(days=3))
     Consultation.objects.filter(pk=found.pk).update(created_at=moment)
 
 

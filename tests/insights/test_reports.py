@@ -9,8 +9,14 @@ from bookings.models import Consultation
 from insights import charts, reports
 from insights.models import DailyCount
 from messaging import replies
-from messaging.models import Message, Thread
-from tests.factories import SpecialistFactory, UserFactory
+from messaging.models import Message
+from tests.factories import (
+    ConsultationFactory,
+    MessageFactory,
+    SpecialistFactory,
+    ThreadFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +26,9 @@ LAST_WEEK = date(2026, 11, 16)
 
 
 def consultation(specialist, *, created, starts, status="confirmed", cancelled=None, by=""):
-    found = Consultation.objects.create(
+    found = ConsultationFactory(
         specialist=specialist,
-        client=UserFactory(),
         starts_at=starts,
-        ends_at=starts + timedelta(minutes=30),
         status=status,
         cancelled_at=cancelled,
         cancelled_by=by,
@@ -79,9 +83,9 @@ def specialist():
         cancelled=monday + timedelta(hours=1),
         by="specialist",
     )
-    thread = Thread.objects.create(client=UserFactory(), specialist=found)
+    thread = ThreadFactory(specialist=found)
     for sender in (thread.client, thread.client, found.owner):
-        Message.objects.create(thread=thread, sender=sender, body="hello")
+        MessageFactory(thread=thread, sender=sender)
     return found
 
 
@@ -107,10 +111,10 @@ def test_messages_received_count_only_the_other_sides(specialist):
 
 
 def test_each_week_has_its_median_reply_time(specialist):
-    thread = Thread.objects.create(client=UserFactory(), specialist=specialist)
+    thread = ThreadFactory(specialist=specialist)
     asked = datetime(2026, 11, 16, 9, tzinfo=UTC)
     for sender, at in ((thread.client, asked), (specialist.owner, asked + timedelta(hours=5))):
-        message = Message.objects.create(thread=thread, sender=sender, body="hello")
+        message = MessageFactory(thread=thread, sender=sender)
         Message.objects.filter(pk=message.pk).update(created_at=at)
 
     report = reports.weekly(specialist=specialist, now=NOW)

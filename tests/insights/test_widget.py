@@ -12,7 +12,7 @@ from django.utils import timezone
 from insights import sites, widget
 from insights.models import WidgetSettings
 from tests.bookings.conftest import open_hours
-from tests.factories import SpecialistFactory, UserFactory
+from tests.factories import SpecialistFactory, UserFactory, WidgetSettingsFactory
 from tests.security.test_authorization_matrix import EXPECTED, url_for
 from tests.security.world import build_world
 
@@ -78,11 +78,11 @@ def test_only_the_widget_may_be_framed_and_by_any_site_unless_some_are_listed(cl
     assert "X-Frame-Options" not in response.headers
     assert directives(response)["frame-ancestors"] == "*"
 
-    WidgetSettings.objects.create(
+    WidgetSettingsFactory(
         specialist=specialist, allowed_sites="https://mira.example\nhttp://localhost:8080"
     )
     other = SpecialistFactory()
-    WidgetSettings.objects.create(specialist=other, allowed_sites="https://other.example")
+    WidgetSettingsFactory(specialist=other, allowed_sites="https://other.example")
     response = client.get(widget_url(other))
     assert directives(response)["frame-ancestors"] == "'self' https://other.example"
 

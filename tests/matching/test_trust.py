@@ -7,8 +7,8 @@ from django.utils import timezone
 from bookings.models import Consultation
 from matching import trust
 from messaging import replies
-from messaging.models import Message, Thread
-from tests.factories import SpecialistFactory, UserFactory
+from messaging.models import Message
+from tests.factories import ConsultationFactory, MessageFactory, SpecialistFactory, ThreadFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +32,11 @@ def test_the_fact_is_rounded_up_to_whole_hours():
 
 
 def conversation(specialist, *, asked_ago, reply_after=None, now):
-    client = UserFactory()
-    thread = Thread.objects.create(client=client, specialist=specialist)
-    asked = Message.objects.create(thread=thread, sender=client, body="Hello")
+    thread = ThreadFactory(specialist=specialist)
+    asked = MessageFactory(thread=thread)
     Message.objects.filter(pk=asked.pk).update(created_at=now - asked_ago)
     if reply_after is not None:
-        reply = Message.objects.create(thread=thread, sender=specialist.owner, body="Hi")
+        reply = MessageFactory(thread=thread, sender=specialist.owner, body="Hi")
         Message.objects.filter(pk=reply.pk).update(created_at=now - asked_ago + reply_after)
     return thread
 
@@ -59,11 +58,9 @@ def test_the_profile_shows_each_fact_with_how_we_know(client):
     specialist = SpecialistFactory(license_verified_at=now - timedelta(days=3))
     for hours in (1, 2, 2, 3, 9):
         conversation(specialist, asked_ago=timedelta(days=5), reply_after=hours * HOUR, now=now)
-    Consultation.objects.create(
+    ConsultationFactory(
         specialist=specialist,
-        client=UserFactory(),
         starts_at=now - timedelta(days=2),
-        ends_at=now - timedelta(days=2) + timedelta(minutes=30),
         status=Consultation.Status.COMPLETED,
     )
 
@@ -92,11 +89,9 @@ def test_a_profile_counts_once_an_hour_but_reads_the_licence_live(client):
     url = specialist.get_absolute_url()
     assert "License verified on" not in client.get(url).content.decode()
 
-    Consultation.objects.create(
+    ConsultationFactory(
         specialist=specialist,
-        client=UserFactory(),
         starts_at=now - timedelta(days=2),
-        ends_at=now - timedelta(days=2) + timedelta(minutes=30),
         status=Consultation.Status.COMPLETED,
     )
     specialist.license_verified_at = now

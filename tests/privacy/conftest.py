@@ -21,7 +21,7 @@ from directory.models import Specialist, User
 from messaging import contact, conversations
 from messaging.models import Message, Thread
 from tests.bookings.conftest import free_slot, open_hours
-from tests.factories import SpecialistFactory, UserFactory
+from tests.factories import ConsultationFactory, SpecialistFactory, UserFactory
 
 
 @dataclass
@@ -92,12 +92,10 @@ def add_past_consultation(
 ) -> Consultation:
     """A completed consultation in the past (written straight to the database: booking
     refuses the past)."""
-    starts_at = timezone.now() - timedelta(days=days_ago)
-    return Consultation.objects.create(
+    return ConsultationFactory(
         client=client,
         specialist=specialist,
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=30),
+        starts_at=timezone.now() - timedelta(days=days_ago),
         status=Consultation.Status.COMPLETED,
         note=note,
         fit=Consultation.Fit.GOOD,

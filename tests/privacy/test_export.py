@@ -11,10 +11,10 @@ from bookings import booking
 from bookings.models import Consultation
 from content.questions import ask_question
 from messaging import conversations
-from messaging.models import Block, Message
+from messaging.models import Message
 from privacy.export import export_for
 from tests.bookings.conftest import free_slot, open_hours
-from tests.factories import SpecialistFactory, UserFactory
+from tests.factories import BlockFactory, SpecialistFactory, UserFactory
 from tests.privacy.conftest import add_past_consultation, build_world
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_a_clients_export_holds_their_account_consultations_messages_and_questio
 def test_a_specialists_export_holds_their_profile_schedule_and_writing_but_no_clients_notes():
     world = build_world("aaa")
     add_past_consultation(client=UserFactory(), specialist=world.specialist, note="past-note")
-    Block.objects.create(specialist=world.specialist, client=world.client)
+    BlockFactory(specialist=world.specialist, client=world.client)
 
     data = exported(world.specialist.owner)
 
