@@ -15,7 +15,7 @@ from bookings.models import BookingSettings
 from directory import local_time, moderation
 from directory.models import Specialist
 from tests.bookings.conftest import open_hours
-from tests.factories import SpecialistFactory, UserFactory
+from tests.factories import BookingSettingsFactory, SpecialistFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def _now():
 
 def _specialist(*, buffer=0, cap=None, starts=time(9), ends=time(17), zone="UTC"):
     specialist = SpecialistFactory(time_zone=zone)
-    BookingSettings.objects.create(specialist=specialist, buffer_minutes=buffer, daily_cap=cap)
+    BookingSettingsFactory(specialist=specialist, buffer_minutes=buffer, daily_cap=cap)
     open_hours(specialist, starts=starts, ends=ends)
     return specialist
 

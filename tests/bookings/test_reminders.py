@@ -12,7 +12,7 @@ from kombu.exceptions import OperationalError
 from bookings import booking, reminders, tasks
 from bookings.models import STALE_CLAIM, Consultation, Reminder
 from tests.bookings.conftest import free_slot, open_hours
-from tests.factories import SpecialistFactory, UserFactory
+from tests.factories import ConsultationFactory, ReminderFactory, SpecialistFactory, UserFactory
 
 
 def book_many(count: int) -> list[Consultation]:
@@ -320,14 +320,12 @@ def test_a_consultation_moved_after_the_claim_is_reminded_for_its_new_time_only(
 def test_a_reminder_that_cannot_be_rendered_holds_back_no_other(hooked_mail):
     first, third = book_many(2)
     moment = max(c.starts_at for c in (first, third)) - timedelta(hours=23)
-    broken = Consultation.objects.create(
+    broken = ConsultationFactory(
         specialist=first.specialist,
-        client=UserFactory(),
         starts_at=first.starts_at.replace(year=9999, month=12, day=31, hour=23, minute=0),
-        ends_at=first.ends_at.replace(year=9999, month=12, day=31, hour=23, minute=30),
         client_time_zone="Pacific/Kiritimati",  # UTC+14: its time cannot be shown at all
     )
-    Reminder.objects.create(consultation=broken, kind="day_before", due_at=moment)
+    ReminderFactory(consultation=broken, due_at=moment)
 
     (batch,) = reminders.due_batches(now=moment)
     sent = reminders.send_batch(reminder_ids=batch, now=moment)

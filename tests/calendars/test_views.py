@@ -1,9 +1,11 @@
+from datetime import UTC, datetime
+
 import pytest
 from django.urls import reverse
 
 from bookings.models import BusyTime
 from calendars.models import CalendarConnection
-from tests.factories import SpecialistFactory, UserFactory
+from tests.factories import BusyTimeFactory, SpecialistFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,11 +97,10 @@ def test_someone_elses_connection_is_a_404(client, owner_client, specialist):
 def test_remove_asks_first_then_removes_with_its_busy_times(owner_client, specialist):
     add(owner_client)
     connection = CalendarConnection.objects.get()
-    BusyTime.objects.create(
+    BusyTimeFactory(
         specialist=specialist,
         source=connection.source,
-        starts_at="2027-01-01T10:00Z",
-        ends_at="2027-01-01T11:00Z",
+        starts_at=datetime(2027, 1, 1, 10, tzinfo=UTC),
     )
     url = reverse("calendars:remove", args=[connection.pk])
 

@@ -4,10 +4,9 @@ import pytest
 from django.urls import reverse
 
 from bookings.models import Consultation
-from directory.models import Promotion
 from insights import promotion_report
 from insights.models import DailyCount
-from tests.factories import ConsultationFactory, SpecialistFactory, UserFactory
+from tests.factories import ConsultationFactory, PromotionFactory, SpecialistFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +36,8 @@ def booked(specialist, day):
 def promotion():
     """Five days promoted (the 10th to the 14th), with known figures before, during, after."""
     specialist = SpecialistFactory(name="Mira Okafor")
-    found = Promotion.objects.create(
-        specialist=specialist,
-        starts_on=date(2026, 11, 10),
-        ends_on=date(2026, 11, 14),
-        created_by=UserFactory(is_staff=True),
+    found = PromotionFactory(
+        specialist=specialist, starts_on=date(2026, 11, 10), ends_on=date(2026, 11, 14)
     )
     for offset in range(5):
         counts(specialist, date(2026, 11, 5) + timedelta(days=offset), impressions=10, views=1)
