@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from directory.models import User
-from privacy.erasure import APPS
+from privacy.contract import APPS
 
 FORMAT_VERSION = 1
 

@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.contrib.auth import get_user_model
 
-from privacy.erasure import APPS, KEPT
+from privacy.contract import APPS, KEPT
 
 
 def test_every_model_pointing_at_a_user_is_erased_by_its_app_or_kept_for_a_stated_reason():
