@@ -253,18 +253,17 @@ def ordered(queryset: QuerySet[Specialist], search: Search, *, count: int) -> Qu
     """The order the visitor asked for. Relevance ranks every match, so it applies up to
     RANK_LIMIT matches; beyond that the words barely tell profiles apart and the directory's
     own order (free consultations first, soonest free) serves better and stays fast.
-    Those licensed where the client lives come first, whatever the order."""
-    first = (F("licensed_there").desc(),) if search.lives_in and not search.licensed_only else ()
+    (Those licensed where the client lives come first: see pages._licensed_first.)"""
     if search.sort == SORT_DISTANCE and search.place is not None:
-        return queryset.order_by(*first, F("distance_km").asc(), F("id").asc())
+        return queryset.order_by(F("distance_km").asc(), F("id").asc())
     if search.sort == SORT_SOONEST:
-        return queryset.order_by(*first, *SOONEST_ORDER)
+        return queryset.order_by(*SOONEST_ORDER)
     query = rank_query(search.terms)
     if query is not None and ranks(search, count=count):
         return queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
-            *first, F("rank").desc(), *DEFAULT_ORDER
+            F("rank").desc(), *DEFAULT_ORDER
         )
-    return queryset.order_by(*first, *DEFAULT_ORDER)
+    return queryset.order_by(*DEFAULT_ORDER)
 
 
 def ranks(search: Search, *, count: int) -> bool:

@@ -1,5 +1,7 @@
 """Search by distance from a place, and by where a specialist is licensed to practise."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -197,6 +199,33 @@ def test_online_clients_see_those_licensed_where_they_live_first():
     assert set(cards(first)[:2]) == {ontario.name, canada.name}
     assert len(cards(first)) == 4
     assert sorted(cards(only)) == ["All Canada", "Ontario"]
+
+
+def test_licensed_first_carries_on_across_pages_each_part_in_the_directory_order(
+    monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(search.pages, "PAGE_SIZE", 2)
+    soon = timezone.now() + timedelta(days=1)
+    later = soon + timedelta(days=1)
+    licensed(SpecialistFactory(name="Ontario later", next_free_slot_at=later), "CA-ON")
+    licensed(SpecialistFactory(name="Ontario soon", next_free_slot_at=soon), "CA-ON")
+    licensed(SpecialistFactory(name="Canada", next_free_slot_at=later), "CA")
+    SpecialistFactory(name="Elsewhere later", next_free_slot_at=later)
+    SpecialistFactory(name="Elsewhere soon", next_free_slot_at=soon)
+
+    pages = [find({"lives_in": "CA-ON", "page": str(n)}) for n in (1, 2, 3, 9)]
+
+    assert [cards(page) for page in pages] == [
+        ["Ontario soon", "Ontario later"],
+        ["Canada", "Elsewhere soon"],
+        ["Elsewhere later"],
+        ["Elsewhere later"],  # past the end: the last page
+    ]
+    assert {page.count for page in pages} == {5}
+    # Both parts counted, the page from the end of one and the start of the other,
+    # who is promoted today, the cards' specialties.
+    with django_assert_max_num_queries(6):
+        find({"lives_in": "CA-ON", "page": "2"})
 
 
 def test_a_client_who_names_only_their_country_sees_anyone_licensed_in_it():
