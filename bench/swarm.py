@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
-BOOKINGS_PER_CLIENT = 3  # bookings.booking.MAX_UPCOMING_PER_CLIENT
+BOOKINGS_PER_CLIENT = 3  # bookings.booking_rules.MAX_UPCOMING_PER_CLIENT
 TAKEN = ("Someone has just booked that time", "That time is no longer available")
 SEARCHES = (
     "/specialists/",

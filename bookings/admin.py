@@ -32,8 +32,8 @@ class ReminderAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown to staff, changed only through bookings.waitlist and bookings.booking, which
-    take the locks and apply the rules."""
+    """Shown to staff, changed only through bookings.waitlist, bookings.holds and
+    bookings.booking, which take the locks and apply the rules."""
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

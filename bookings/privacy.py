@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Model, Q
 
-from bookings import booking, hours, next_free
+from bookings import booking, booking_rules, hours, next_free
 from bookings.models import (
     AvailabilityException,
     BookingSettings,
@@ -34,7 +34,7 @@ def lock_for_erasure(*, user: User, now: datetime) -> User:
     person's upcoming consultations, of the times held for them and their own profile, then
     the person, then those consultations; so a booking in flight finishes first and nothing
     deadlocks. The erasure runs under them. Returns the person's row, locked."""
-    booking.lock_specialists(
+    booking_rules.lock_specialists(
         ids=[
             *Consultation.objects.filter(_upcoming(user, now)).values_list(
                 "specialist_id", flat=True

@@ -2,7 +2,7 @@
 
 When a slot opens (a consultation cancelled or moved, hours added, time off or a busy time
 removed), the first waiting client for whom it is early enough gets it held for
-booking.HOLD_FOR and an e-mail. The hold is made by `booking.hold`, under the same locks
+holds.HOLD_FOR and an e-mail. The hold is made by `holds.hold`, under the same locks
 and rules as a booking; until it is settled nobody else sees the slot or can book it.
 Beat runs `sweep` every few seconds: it settles the holds that ran out (the slot goes to
 the next waiting client, or back to everyone) and looks for a slot for each entry that is
@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from bookings import availability, booking, hours, next_free
+from bookings import availability, booking, holds, hours, next_free
 from bookings.models import Consultation, Hold, WaitlistEntry
 from bookings.slots import Slot
 from directory.models import Specialist, User
@@ -117,7 +117,7 @@ def expire(*, specialist: Specialist, now: datetime) -> int:
 def offer(*, specialist: Specialist, now: datetime) -> list[Hold]:
     """Hold a free slot for each waiting client, first come first served, who has none held
     with this specialist: the earliest one before their `before`, not one they already had
-    held. Read without locks; each hold is decided by `booking.hold` under them, and a
+    held. Read without locks; each hold is decided by `holds.hold` under them, and a
     client whom the rules refuse (three upcoming, say) is passed over."""
     holding = Hold.objects.filter(
         client=OuterRef("client"), specialist=specialist, status=Hold.Status.HELD
@@ -154,7 +154,7 @@ def offer(*, specialist: Specialist, now: datetime) -> list[Hold]:
             continue
         try:
             made.append(
-                booking.hold(
+                holds.hold(
                     client=entry.client, specialist=specialist, starts_at=slot.starts_at, now=now
                 )
             )

@@ -26,7 +26,16 @@ if __name__ == "__main__":
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bookings import availability, booking, hours, time_off, waitlist, weekly_hours
+from bookings import (
+    availability,
+    booking,
+    booking_rules,
+    holds,
+    hours,
+    time_off,
+    waitlist,
+    weekly_hours,
+)
 from bookings.models import Consultation
 from directory import local_time
 from privacy import erasure
@@ -143,7 +152,7 @@ def buffer() -> Outcome:
 
 def upcoming_limit() -> Outcome:
     client = UserFactory()
-    for _ in range(booking.MAX_UPCOMING_PER_CLIENT - 1):
+    for _ in range(booking_rules.MAX_UPCOMING_PER_CLIENT - 1):
         other = _specialist()
         _book(client, other, free_slot(other).starts_at)()
     third, fourth = _specialist(), _specialist()
@@ -225,7 +234,7 @@ def cancel_twice_then_book() -> Outcome:
 
 
 def _hold(client, specialist, starts_at) -> Callable[[], object]:
-    return lambda: booking.hold(
+    return lambda: holds.hold(
         client=client, specialist=specialist, starts_at=starts_at, now=timezone.now()
     )
 

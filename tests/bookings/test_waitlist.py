@@ -8,7 +8,17 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings import availability, booking, emails, hours, time_off, waitlist, weekly_hours
+from bookings import (
+    availability,
+    booking,
+    booking_rules,
+    emails,
+    holds,
+    hours,
+    time_off,
+    waitlist,
+    weekly_hours,
+)
 from bookings.models import Consultation, Hold, Notice, WaitlistEntry
 from directory import local_time
 from privacy import erasure
@@ -108,17 +118,17 @@ def test_an_expired_hold_goes_to_the_next_client_then_back_to_everyone():
     booking.cancel(consultation=freed, by=specialist.owner, now=timezone.now())
     _sweep()
 
-    _sweep(after=booking.HOLD_FOR + timedelta(seconds=1))
+    _sweep(after=holds.HOLD_FOR + timedelta(seconds=1))
 
-    holds = list(Hold.objects.order_by("pk"))
-    assert [(h.client, h.status) for h in holds] == [
+    made = list(Hold.objects.order_by("pk"))
+    assert [(h.client, h.status) for h in made] == [
         (first, Hold.Status.EXPIRED),
         (second, Hold.Status.HELD),
     ]
     with pytest.raises(booking.BookingError, match="no longer available"):
         _book(first, specialist, freed.starts_at)
 
-    _sweep(after=2 * booking.HOLD_FOR + timedelta(seconds=2))
+    _sweep(after=2 * holds.HOLD_FOR + timedelta(seconds=2))
 
     assert Hold.objects.filter(status=Hold.Status.HELD).count() == 0
     assert _book(other, specialist, freed.starts_at).starts_at == freed.starts_at
@@ -157,7 +167,7 @@ def test_a_hold_follows_the_booking_rules_of_its_client():
     specialist = _full_specialist()
     freed = _fill(specialist)[0]
     busy_client = UserFactory()
-    for _ in range(booking.MAX_UPCOMING_PER_CLIENT):
+    for _ in range(booking_rules.MAX_UPCOMING_PER_CLIENT):
         other = SpecialistFactory()
         open_hours(other)
         _book(busy_client, other, free_slot(other).starts_at)
@@ -232,7 +242,7 @@ def test_the_database_refuses_a_hold_over_a_booking_and_a_booking_over_a_hold():
             starts_at=consultation.starts_at + timedelta(minutes=10),
             ends_at=consultation.ends_at + timedelta(minutes=10),
             created_at=now,
-            expires_at=now + booking.HOLD_FOR,
+            expires_at=now + holds.HOLD_FOR,
         )
     Hold.objects.create(
         specialist=specialist,
@@ -240,7 +250,7 @@ def test_the_database_refuses_a_hold_over_a_booking_and_a_booking_over_a_hold():
         starts_at=slot_two.starts_at,
         ends_at=slot_two.ends_at,
         created_at=now,
-        expires_at=now + booking.HOLD_FOR,
+        expires_at=now + holds.HOLD_FOR,
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         Consultation.objects.create(
@@ -256,7 +266,7 @@ def test_the_database_refuses_a_hold_over_a_booking_and_a_booking_over_a_hold():
             starts_at=slot_two.starts_at + timedelta(minutes=15),
             ends_at=slot_two.ends_at + timedelta(minutes=15),
             created_at=now,
-            expires_at=now + booking.HOLD_FOR,
+            expires_at=now + holds.HOLD_FOR,
         )
 
 
@@ -342,7 +352,7 @@ def test_on_postgresql_twenty_simultaneous_bookings_of_a_held_time_leave_it_to_i
     specialist = _full_specialist()
     slot = free_slot(specialist)
     holder = UserFactory()
-    booking.hold(client=holder, specialist=specialist, starts_at=slot.starts_at, now=timezone.now())
+    holds.hold(client=holder, specialist=specialist, starts_at=slot.starts_at, now=timezone.now())
 
     outcomes = race(
         specialist=specialist,

@@ -12,7 +12,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from bookings import availability, booking, hours, waitlist
+from bookings import availability, booking, holds, hours, waitlist
 from bookings.models import Consultation, Hold
 from tests.bookings.conftest import deliver_notices, open_hours
 from tests.browser.conftest import axe_violations, describe_violations, log_in
@@ -121,7 +121,7 @@ def test_a_freed_time_is_held_for_the_first_waiting_client_who_books_it(
     expect(_free_times(b_page, specialist.slug)).to_have_count(0)
     c_page.goto("/waitlist/")
     expect(c_page.get_by_text("A time is held for you")).to_be_visible()
-    waitlist.sweep(now=timezone.now() + booking.HOLD_FOR + timedelta(seconds=1))
+    waitlist.sweep(now=timezone.now() + holds.HOLD_FOR + timedelta(seconds=1))
     expect(_free_times(b_page, specialist.slug)).to_have_count(1)
     c_page.get_by_role("link", name="See the held time").click()
     expect(c_page.get_by_text("This time is no longer held for you.")).to_be_visible()

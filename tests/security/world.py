@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from bookings import booking, hours, waitlist
+from bookings import booking, holds, hours, waitlist
 from bookings.models import AvailabilityException, Consultation, Hold, WaitlistEntry
 from calendars.models import CalendarConnection, RemoteCalendar
 from calendars.sealing import seal
@@ -89,7 +89,7 @@ def build_world() -> World:
     )
     # client_b waits for specialist_2, and a time is held for them.
     waitlist_entry = waitlist.join(client=client_b, specialist=specialist_2, now=timezone.now())
-    hold = booking.hold(
+    hold = holds.hold(
         client=client_b,
         specialist=specialist_2,
         starts_at=free_slot(specialist_2).starts_at,
