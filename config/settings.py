@@ -151,6 +151,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # dropped (and logged), and nobody waits more than a second.
 REDIS_CACHE_OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -167,6 +168,15 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# Page fragments drawn from what they show (their key says everything they depend on): kept
+# in each process, where reading one costs no round trip.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 600,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
 if not REDIS_URL:

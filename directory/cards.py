@@ -6,8 +6,10 @@ from collections.abc import Collection, Sequence
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.core.cache import cache
-from django.db.models import F
+from django.core.cache import caches
+from django.db import connection, models
+from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.formats import number_format
@@ -59,9 +61,35 @@ class Tag(NamedTuple):
     name: str
 
 
+class _Tags(models.TextField):
+    """The specialties a card shows, read with the card as "slug<TAB>name" lines."""
+
+    def from_db_value(self, value: str | None, *_args: object) -> list[Tag]:
+        tags = (Tag(*line.split("\t", 1)) for line in (value or "").split("\n") if line)
+        return sorted(tags, key=lambda tag: tag.name)
+
+
+# The card's first TOP_SPECIALTIES specialties by name, in the query that reads the card.
+_TAGS_SQL = """(SELECT {aggregate}(top.tag, %s) FROM (
+    SELECT specialty.slug || %s || specialty.name AS tag
+    FROM directory_specialist_specialties link
+    JOIN directory_specialty specialty ON specialty.id = link.specialty_id
+    WHERE link.specialist_id = "directory_specialist"."id"
+    ORDER BY specialty.name, specialty.id LIMIT %s) top)"""
+
+
+def card_rows(queryset: QuerySet[Specialist]) -> QuerySet[Specialist]:
+    """`queryset` reading only what a card shows, with its specialties as `card_specialties`."""
+    aggregate = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    tags = RawSQL(  # noqa: S611 - constants; the separators and limit are parameters
+        _TAGS_SQL.format(aggregate=aggregate), ["\n", "\t", TOP_SPECIALTIES], output_field=_Tags()
+    )
+    return queryset.only(*CARD_FIELDS).annotate(card_specialties=tags)
+
+
 def with_specialties(cards: Sequence[Specialist]) -> None:
-    """Load every card's specialties in one query, as `card.card_specialties` (the first
-    TOP_SPECIALTIES by name, which is all a card shows)."""
+    """Load the specialties of cards picked from a larger pool (matching) in one query, as
+    `card.card_specialties`, like `card_rows` reads them."""
     if not cards:
         return
     tags: dict[int, list[Tag]] = {card.pk: [] for card in cards}
@@ -125,7 +153,7 @@ def distance(specialist: Specialist) -> str:
 CARD_TEMPLATE = "directory/_specialist_card.html"
 # A results page shows 23 cards, and drawing them was most of its time. A card's HTML is
 # kept under a key made of everything it shows, so an edit or a new free time is simply a
-# new key: nothing is ever invalidated, and old versions age out.
+# new key: nothing is ever invalidated, and old versions age out. Each process keeps its own.
 CARD_SECONDS = 30 * 60
 
 
@@ -140,6 +168,7 @@ class Drawing(NamedTuple):
 
 def drawn(cards: Sequence[Specialist], drawing: Drawing) -> list[SafeString]:
     """Each card's HTML, in order: from the cache in one round trip, the rest drawn now."""
+    cache = caches["fragments"]
     keys = [_card_key(card, drawing) for card in cards]
     found = cache.get_many(keys)
     missing = {

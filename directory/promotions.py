@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from directory.cards import CARD_FIELDS, DEFAULT_ORDER, with_specialties
+from directory.cards import DEFAULT_ORDER, card_rows
 from directory.models import Promotion, PromotionChange, Specialist, User
 
 FEATURED_PER_PAGE = 3
@@ -84,9 +84,7 @@ def featured(
     if not promoted:
         return []
     eligible = list(
-        queryset.filter(offers_free_consultation=True, pk__in=promoted)
-        .order_by("pk")
-        .only(*CARD_FIELDS)
+        card_rows(queryset.filter(offers_free_consultation=True, pk__in=promoted).order_by("pk"))
     )
     for card in eligible:
         card.is_featured = True  # type: ignore[attr-defined]
@@ -190,11 +188,10 @@ def home_page(*, now: datetime) -> list[Specialist]:
     others: list[Specialist] = []
     if missing > 0:
         others = list(
-            Specialist.objects.offering_free_consultations()
-            .exclude(pk__in=[s.pk for s in promoted])
-            .order_by(*DEFAULT_ORDER)
-            .only(*CARD_FIELDS)[:missing]
+            card_rows(
+                Specialist.objects.offering_free_consultations()
+                .exclude(pk__in=[s.pk for s in promoted])
+                .order_by(*DEFAULT_ORDER)
+            )[:missing]
         )
-    cards = [*promoted, *others]
-    with_specialties(cards)
-    return cards
+    return [*promoted, *others]

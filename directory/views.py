@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -123,35 +124,49 @@ def search_page(request: HttpRequest) -> HttpResponse:
     parsed = search.parse(request.GET)
     options = search.load_options()
     results = search.find(parsed, options=options, now=timezone.now())
-    page = results.page
     reach.shown_in_search(
         request,
-        listed=[card.pk for card in page.object_list],
+        listed=[card.pk for card in results.page.object_list],
         featured=[card.pk for card in results.featured],
     )
-    context = {
+    return render(request, "directory/search.html", _search_context(parsed, options, results))
+
+
+# The search form's fixed choices, drawn only when its cached fragment is out of date.
+SEARCH_FORM_CHOICES = {
+    "availability_choices": (
+        (3, gettext_lazy("the next 3 days")),
+        (7, gettext_lazy("a week")),
+        (14, gettext_lazy("two weeks")),
+        (30, gettext_lazy("a month")),
+    ),
+    "sorts": (
+        (search.SORT_RELEVANCE, gettext_lazy("Best match")),
+        (search.SORT_SOONEST, gettext_lazy("Soonest availability")),
+        (search.SORT_DISTANCE, gettext_lazy("Nearest first (in person)")),
+    ),
+    "currencies": filters.CURRENCIES,
+    "genders": tuple(filters.GENDERS.items()),
+    "days": tuple(filters.DAYS.items()),
+    "parts_of_day": tuple(filters.PARTS.items()),
+}
+
+
+def _search_context(
+    parsed: search.Search, options: search.Options, results: search.Results
+) -> dict[str, object]:
+    page = results.page
+    return {
+        **SEARCH_FORM_CHOICES,
         "results": results,
         "search": parsed,
         "options": options,
+        # The form shows the search and the lists it picks from, and nothing else.
+        "form_key": f"{parsed.querystring(page=None)}|{options.version}",
         "page_obj": page,
-        "availability_choices": [
-            (3, _("the next 3 days")),
-            (7, _("a week")),
-            (14, _("two weeks")),
-            (30, _("a month")),
-        ],
-        "sorts": [
-            (search.SORT_RELEVANCE, _("Best match")),
-            (search.SORT_SOONEST, _("Soonest availability")),
-            (search.SORT_DISTANCE, _("Nearest first (in person)")),
-        ],
         "distances": sorted({*nearby.DISTANCE_CHOICES, parsed.within or nearby.DEFAULT_KM}),
         "within": parsed.within or nearby.DEFAULT_KM,
         "areas": licensing.grouped_choices(),
-        # Where the visitor probably lives, from their time zone, until they say.
-        # Not guessed from the zone: "those licensed where you live first" sorts every match,
-        # so it is the client's own choice.
-        "lives_in": parsed.lives_in,
         "place_suggestions": [
             (name, parsed.querystring(near=name, page=None)) for name in parsed.place_suggestions
         ],
@@ -159,10 +174,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "suggestion_querystring": parsed.querystring(q=results.suggestion, page=None)
         if results.suggestion
         else "",
-        "currencies": filters.CURRENCIES,
-        "genders": list(filters.GENDERS.items()),
-        "days": list(filters.DAYS.items()),
-        "parts_of_day": list(filters.PARTS.items()),
         "page_links": paging.PageLinks(
             number=page.number,
             total=results.last_page_shown,
@@ -172,7 +183,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
             next=parsed.querystring(page=page.number + 1) if results.has_next else "",
         ),
     }
-    return render(request, "directory/search.html", context)
 
 
 def _filter_removals(parsed: search.Search, options: search.Options) -> list[tuple[str, str]]:

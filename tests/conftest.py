@@ -1,15 +1,17 @@
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 
 @pytest.fixture(autouse=True)
 def _isolated_cache():
     """Rate-limit counters and cached pages must not leak from one test into the next."""
-    cache.clear()
+    for each in (cache, caches["fragments"]):
+        each.clear()
     yield
-    cache.clear()
+    for each in (cache, caches["fragments"]):
+        each.clear()
 
 
 @pytest.fixture(autouse=True)

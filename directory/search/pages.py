@@ -11,7 +11,7 @@ from django.db.models import Count, QuerySet, Window
 from django.utils.translation import gettext as _
 
 from directory import filters, promotions, understanding
-from directory.cards import CARD_FIELDS, with_specialties
+from directory.cards import card_rows
 from directory.models import Specialist
 from directory.search import query
 from directory.search.params import Search
@@ -80,7 +80,7 @@ def _page(
     if count is not None:
         return _paginator(ordered(base, search, count=count), count).get_page(requested)
     # Ordered as for few matches (by relevance when there are words); corrected below if not.
-    cards = ordered(base, search, count=0).only(*CARD_FIELDS)
+    cards = card_rows(ordered(base, search, count=0))
     offset = (requested - 1) * PAGE_SIZE
     rows = list(cards.annotate(total=Window(Count("*")))[offset : offset + PAGE_SIZE])
     if rows:
@@ -120,7 +120,7 @@ def _licensed_first(base: QuerySet[Specialist], search: Search, *, requested: in
     for name, part in parts.items():
         wanted = PAGE_SIZE - len(rows)
         if wanted and offset < counts[name]:
-            cards = ordered(part, in_order, count=paginator.count).only(*CARD_FIELDS)
+            cards = card_rows(ordered(part, in_order, count=paginator.count))
             rows += list(cards[offset : offset + wanted])
         offset = max(0, offset - counts[name])
     return Page(rows, number, paginator)
@@ -141,7 +141,7 @@ def _remember(count: int, search: Search, part: str = "") -> int:
 
 
 def _paginator(queryset: QuerySet[Specialist], count: int) -> Paginator:
-    paginator = Paginator(queryset.only(*CARD_FIELDS), PAGE_SIZE)
+    paginator = Paginator(card_rows(queryset), PAGE_SIZE)
     paginator.count = count  # type: ignore[misc]  # known already; Paginator would count again
     return paginator
 
@@ -150,9 +150,9 @@ def find(search: Search, *, options: Options, now: datetime) -> Results:
     """One page of cards (page numbers past the end show the last page) and the featured.
 
     Queries: the page with its total (a broad search: the count, then the page, unless the
-    count is cached), the featured cards, and the specialties of every card shown: the same
-    number for 0 or 50,000 matches (two more for a page past the end, one more for a "did you
-    mean" when words found nobody).
+    count is cached) and the featured cards, each card with its specialties: the same number
+    for 0 or 50,000 matches (two more for a page past the end, one more for a "did you mean"
+    when words found nobody).
     """
     notices = list(search.notices)
     labels = {
@@ -177,7 +177,6 @@ def find(search: Search, *, options: Options, now: datetime) -> Results:
             cached_count=None if cached is None else int(cached),
         )
     featured = promotions.featured(queryset=base, page_number=page.number, now=now)
-    with_specialties([*page.object_list, *featured])
     suggestion = ""
     if not page.object_list and search.terms:
         suggestion = understanding.did_you_mean(search.q, search.terms)

@@ -5,6 +5,7 @@ SQLite, the embedded default, with its FTS5 index of the same words (kept by tri
 """
 
 import functools
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -91,6 +92,8 @@ class Options:
     payers: tuple[Option, ...]
     age_groups: tuple[Option, ...]
     communities: tuple[Option, ...]
+    # A digest of every list, so that what is drawn from them can be cached under it.
+    version: str = ""
 
     def find(self, kind: str, slug: str) -> Option | None:
         return next((o for o in getattr(self, kind) if o.slug == slug), None)
@@ -112,7 +115,8 @@ def load_options() -> Options:
         **{
             kind: tuple(sorted(items, key=lambda o: o.name.lower()))
             for kind, items in grouped.items()
-        }
+        },
+        version=hashlib.blake2b(repr(sorted(rows)).encode(), digest_size=8).hexdigest(),
     )
 
 

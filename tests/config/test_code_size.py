@@ -34,7 +34,6 @@ LONGER_VIEWS = {
     "content/views.py:question_detail": "to shorten",
     "messaging/views.py:thread": "to shorten",
     "directory/views.py:time_zone": "to shorten",
-    "directory/views.py:search_page": "to shorten",
     "directory/views.py:profile_edit": "to shorten",
     "insights/views.py:widget_page": "to shorten",
 }

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from directory import cards
-from directory.models import Specialist
+from directory.models import Specialist, Specialty
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +53,27 @@ def test_a_card_shows_its_first_three_specialties_by_name(make_specialist, taxon
         "Trauma",
     ]
     assert other.card_specialties == []
+
+
+def test_cards_read_with_their_first_three_specialties_by_name(make_specialist, taxonomy):
+    specialist = make_specialist(
+        specialties=[
+            taxonomy["trauma"],
+            taxonomy["grief"],
+            taxonomy["anxiety"],
+            Specialty.objects.get(slug="depression"),
+        ]
+    )
+    other = make_specialist()
+
+    read = {card.pk: card for card in cards.card_rows(Specialist.objects.all())}
+
+    assert read[specialist.pk].card_specialties == [
+        cards.Tag("anxiety", "Anxiety"),
+        cards.Tag("depression", "Depression"),
+        cards.Tag("grief", "Grief and loss"),
+    ]
+    assert read[other.pk].card_specialties == []
 
 
 def test_a_profile_link_is_the_reversed_url_under_any_script_prefix():

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from directory.models import Specialist
+from directory.models import Specialist, Specialty
 from tests.factories import SpecialistFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +18,19 @@ def json_ld(response):
 
 
 # The search page
+
+
+def test_the_search_form_shows_the_search_and_lists_it_was_drawn_for(client, taxonomy):
+    """The form is kept drawn, under the search and the curated lists it shows."""
+    selected = '<option value="anxiety" selected>'
+
+    assert selected not in client.get("/specialists/").content.decode()
+    assert selected in client.get("/specialists/?specialty=anxiety").content.decode()
+    assert selected not in client.get("/specialists/").content.decode()
+
+    Specialty.objects.create(slug="stage-fright", name="Stage fright")
+
+    assert '<option value="stage-fright">' in client.get("/specialists/").content.decode()
 
 
 @pytest.mark.parametrize(

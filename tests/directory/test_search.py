@@ -283,8 +283,8 @@ def test_a_search_reads_its_page_and_total_in_one_query(make_specialist, django_
     options = search.load_options()
     parsed = search.parse({"location": "oslo"})
 
-    # The page with its total, who is promoted today, the specialties of the cards.
-    with django_assert_num_queries(3):
+    # The page with its total and the cards' specialties, then who is promoted today.
+    with django_assert_num_queries(2):
         results = search.find(parsed, options=options, now=timezone.now())
 
     assert results.count == 3
@@ -332,9 +332,9 @@ def test_a_broad_search_is_counted_first_and_then_its_count_is_kept(
     options = search.load_options()
     parsed = search.parse({"format": "online"})
 
-    # The count, the page, who is promoted today, the specialties of the cards; then the
+    # The count, the page with the cards' specialties, who is promoted today; then the
     # count and today's promotions are kept.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert search.find(parsed, options=options, now=timezone.now()).count == 3
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert search.find(parsed, options=options, now=timezone.now()).count == 3
