@@ -58,7 +58,7 @@ check: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --check --quiet
 	$(BIN)/djlint templates --lint --quiet
-	$(BIN)/mypy config directory bookings content messaging privacy calendars
+	$(BIN)/mypy config directory bookings content messaging privacy calendars outbox
 	$(BIN)/lint-imports --no-cache
 	DJANGO_DEBUG=True $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=False DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-0123456789 \

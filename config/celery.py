@@ -42,6 +42,7 @@ class QuietEmptySweep(logging.Filter):
             "bookings.settle_waitlists",
             "calendars.sync_due",
             "calendars.write_back",
+            "outbox.send_due",
         }
     )
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "matching",
     "insights",
     "privacy",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 CELERY_BEAT_SCHEDULE["insights-flush-counts"] = {
     "task": "insights.flush_counts",
     "schedule": 300.0,  # profile views and search appearances, from Redis into daily rows
+}
+CELERY_BEAT_SCHEDULE["outbox-send-due"] = {
+    "task": "outbox.send_due",
+    "schedule": 5.0,  # e-mails written in the transaction of the change that causes them
 }
 CELERY_BEAT_SCHEDULE["bookings-send-notices"] = {
     "task": "bookings.send_notices",

@@ -6,11 +6,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.celery import enqueue_on_commit
 from content import emails, screening
 from content.models import Answer, Question
 from directory import markdown
 from directory.models import Specialist, Specialty, User
+from outbox import sending
 
 QUESTIONS_PER_DAY = 5
 
@@ -71,7 +71,7 @@ def answer_question(*, specialist: Specialist, question: Question, body: str) ->
         raise QuestionError(
             _("You have already answered this question. You can edit your answer instead.")
         ) from None
-    enqueue_on_commit("content.send_answer_notice", answer.pk)
+    sending.queue(notify_asker, answer_id=answer.pk)
     return answer
 
 
@@ -98,7 +98,8 @@ def set_answer_status(*, answer: Answer, status: Answer.Status) -> Answer:
 
 
 def notify_asker(*, answer_id: int) -> bool:
-    """E-mail the asker about a visible answer. False when there is nothing to send."""
+    """E-mail the asker about a visible answer (the outbox calls it after the commit). False
+    when there is nothing to send: the answer is hidden or the asker's account closed."""
     answer = (
         Answer.objects.public()
         .select_related("question__asker")

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from content import linking, questions, relinking
+from content import linking, relinking
 
 TRANSIENT = (ConnectionError, TimeoutError)
 
@@ -39,10 +39,3 @@ def recompute_changed_profiles() -> int:
 )
 def recompute_all_links() -> int:
     return linking.recompute_all()
-
-
-@shared_task(
-    name="content.send_answer_notice", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5
-)
-def send_answer_notice(answer_id: int) -> bool:
-    return questions.notify_asker(answer_id=answer_id)

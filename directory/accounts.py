@@ -28,9 +28,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from config import emails
-from config.celery import enqueue_on_commit
 from directory import limits
+from directory.emails import send_login_failures
 from directory.models import User
+from outbox import sending
 
 FAILURES_PER_EMAIL = 20
 NOTIFY_AFTER = 10
@@ -137,4 +138,4 @@ class AccountAdapter(DefaultAccountAdapter):
         ):
             owner = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
             if owner is not None:
-                enqueue_on_commit("directory.send_login_failures", owner.pk, failures)
+                sending.queue(send_login_failures, user_id=owner.pk, failures=failures)

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.celery import enqueue_on_commit
+from directory import emails
 from directory.models import Specialist, User
+from outbox import sending
 
 MAX_REASON_LENGTH = 2000
 
@@ -51,7 +52,7 @@ def approve(*, specialist: Specialist, moderator: User) -> Specialist:
     )
     if not claimed:
         raise ModerationError(_("Only profiles waiting for review can be approved."))
-    enqueue_on_commit("directory.send_profile_decision", specialist.pk)
+    sending.queue(emails.send_profile_decision, specialist_id=specialist.pk)
     specialist.refresh_from_db()
     for hook in _on_publish:
         hook(specialist=specialist, now=now)
@@ -79,7 +80,7 @@ def reject(*, specialist: Specialist, moderator: User, reason: str) -> Specialis
     )
     if not claimed:
         raise ModerationError(_("Only profiles waiting for review can be rejected."))
-    enqueue_on_commit("directory.send_profile_decision", specialist.pk)
+    sending.queue(emails.send_profile_decision, specialist_id=specialist.pk)
     specialist.refresh_from_db()
     return specialist
 

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.celery import enqueue_on_commit
 from directory import accounts, limits
 from directory.models import User
 from messaging import emails
 from messaging.models import ContactMessage
+from outbox import sending
 
 CONTACTS_PER_HOUR = 5
 LOCKED_OUT_PER_IP_PER_HOUR = 5
@@ -45,7 +45,7 @@ def contact_staff(*, sender: User, subject: str, body: str) -> ContactMessage:
     contact = ContactMessage.objects.create(
         sender=sender, reply_to=sender.email, subject=subject, body=_plain(body)
     )
-    enqueue_on_commit("messaging.send_contact_message", contact.pk)
+    sending.queue(email_staff, contact_id=contact.pk)
     return contact
 
 
@@ -77,8 +77,8 @@ def write_while_logged_out(*, email: str, body: str, ip: str) -> ContactMessage:
         subject=ContactMessage.Subject.CANT_LOG_IN,
         body=_plain(body),
     )
-    enqueue_on_commit("messaging.send_contact_message", contact.pk)
-    enqueue_on_commit("messaging.acknowledge_contact_message", contact.pk)
+    sending.queue(email_staff, contact_id=contact.pk)
+    sending.queue(acknowledge, contact_id=contact.pk)
     return contact
 
 

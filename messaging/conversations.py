@@ -5,12 +5,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.celery import enqueue_on_commit
 from content import screening
 from directory import limits
 from directory.models import Specialist, User
 from messaging import emails
 from messaging.models import Block, Message, Thread
+from outbox import sending
 
 MESSAGES_PER_HOUR = 30
 NEW_CONVERSATIONS_PER_DAY = 10
@@ -60,7 +60,7 @@ def _deliver(message: Message) -> None:
     Thread.objects.filter(pk=message.thread_id).update(
         last_message_at=message.created_at, **{unread: F(unread) + 1}
     )
-    enqueue_on_commit("messaging.notify_new_message", message.pk)
+    sending.queue(notify_recipient, message_id=message.pk)
 
 
 def message_specialist(*, client: User, specialist: Specialist, body: str) -> Message:

@@ -15,6 +15,7 @@ PACKAGES = [
     "insights",
     "matching",
     "messaging",
+    "outbox",
     "privacy",
 ]
 MODULE_LINES = 400

@@ -23,6 +23,8 @@ def _record(logger: str, msg: str, args: object) -> logging.LogRecord:
         ("celery.app.trace", {"name": "calendars.sync_due", "return_value": "0"}, False),
         ("celery.app.trace", {"name": "calendars.write_back", "return_value": "3"}, True),
         ("celery.beat", ("calendars-sync-due", "calendars.sync_due"), False),
+        ("celery.app.trace", {"name": "outbox.send_due", "return_value": "0"}, False),
+        ("celery.app.trace", {"name": "outbox.send_due", "return_value": "1"}, True),
         ("celery.app.trace", {"name": "bookings.sweep_due_reminders", "return_value": "0"}, True),
         ("celery.beat", ("content-relink", "content.recompute_changed_profiles"), True),
     ],

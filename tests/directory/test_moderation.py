@@ -4,9 +4,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from directory import moderation, tasks
+from directory import moderation
 from directory.models import Specialist
 from tests.factories import SpecialistFactory, UserFactory
+from tests.outbox.conftest import send_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -23,36 +24,30 @@ def pending():
     )
 
 
-def test_approving_publishes_and_emails_the_owner_after_commit(
-    admin_user, pending, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks() as callbacks:
-        moderation.approve(specialist=pending, moderator=admin_user)
+def test_approving_publishes_and_emails_the_owner_after_commit(admin_user, pending):
+    moderation.approve(specialist=pending, moderator=admin_user)
 
-    assert len(callbacks) == 1  # the e-mail task, queued once the decision is committed
-    assert mail.outbox == []
+    assert mail.outbox == []  # written to the outbox with the decision, sent by its sweep
     assert pending.status == Specialist.Status.PUBLISHED
     assert pending.reviewed_by == admin_user
     assert Specialist.objects.listed().filter(pk=pending.pk).exists()
-    assert tasks.send_profile_decision(pending.pk) is True
+    assert send_outbox() == 1
+    assert send_outbox() == 0
     (message,) = mail.outbox
     assert message.to == ["owner@example.com"]
     assert message.subject == "[First Step] Your profile is published"
     assert pending.get_absolute_url() in message.body
 
 
-def test_rejecting_needs_a_reason_and_emails_it(
-    admin_user, pending, django_capture_on_commit_callbacks
-):
+def test_rejecting_needs_a_reason_and_emails_it(admin_user, pending):
     with pytest.raises(moderation.ModerationError):
         moderation.reject(specialist=pending, moderator=admin_user, reason="   ")
+    assert send_outbox() == 0
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        moderation.reject(
-            specialist=pending, moderator=admin_user, reason="Please add your licensing body."
-        )
-    assert len(callbacks) == 1
-    tasks.send_profile_decision(pending.pk)
+    moderation.reject(
+        specialist=pending, moderator=admin_user, reason="Please add your licensing body."
+    )
+    assert send_outbox() == 1
 
     assert pending.status == Specialist.Status.REJECTED
     assert pending.rejection_reason == "Please add your licensing body."
@@ -79,6 +74,7 @@ def test_the_email_tells_the_current_decision_not_the_queued_one(admin_user, pen
     Specialist.objects.filter(pk=pending.pk).update(status=Specialist.Status.DRAFT)
 
     assert emails.send_profile_decision(specialist_id=pending.pk) is False
+    send_outbox()
     assert mail.outbox == []
 
 
