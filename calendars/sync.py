@@ -24,6 +24,7 @@ from bookings.models import BookingSettings
 from calendars import caldav_sync, emails, fetching, parsing, sealing
 from calendars.models import SYNC_EVERY, CalendarConnection
 from directory import local_time
+from outbox import sending
 
 KEEP_ON_FAILURE = timedelta(hours=24)
 STATUS_DAYS = 30
@@ -225,12 +226,11 @@ def _failed(
     if failing_since > now - KEEP_ON_FAILURE:
         return
     with transaction.atomic():
-        # One worker wins the conditional UPDATE: the e-mail goes out once per failure. It
-        # is sent before the commit, so that a mail server error leaves it for the next sync.
+        # One worker wins the conditional UPDATE: the e-mail is written once per failure,
+        # in the same transaction, and the outbox sends it after the commit.
         won = CalendarConnection.objects.filter(pk=connection.pk, failure_notified_at=None).update(
             failure_notified_at=now, busy_count=0, busy_hash=""
         )
         if won:
             busy.forget_source(specialist=connection.specialist, source=connection.source, now=now)
-            connection.last_error = message
-            emails.sync_failing(connection=connection)
+            sending.queue(emails.sync_failing, connection_id=connection.pk)

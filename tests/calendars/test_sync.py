@@ -13,6 +13,7 @@ from privacy.erasure import erase_account
 from tests.bookings.conftest import open_hours
 from tests.calendars.servers import Route
 from tests.factories import SpecialistFactory
+from tests.outbox.conftest import send_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +150,7 @@ def test_a_404_keeps_the_last_busy_times_and_says_so_in_plain_words(subscribed, 
     assert subscribed.last_error == "The calendar address returned 404."
     assert subscribed.failing_since is not None
     assert len(busy_of(subscribed)) == 2
+    send_outbox()
     assert mail.outbox == []
 
 
@@ -173,12 +175,27 @@ def test_after_a_day_of_failures_the_busy_times_go_and_the_specialist_is_emailed
     sync.sync_connection(connection_id=subscribed.pk, now=now + timedelta(hours=24, minutes=20))
 
     assert busy_of(subscribed) == []
+    assert send_outbox() == 1
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [subscribed.specialist.owner.email]
     assert message.subject == "[First Step] One of your calendars could not be read for a day"
     assert "secret-token" not in message.body
     assert "returned 404" in message.body
+
+
+def test_a_calendar_that_recovers_before_its_e_mail_goes_out_is_not_reported(
+    subscribed, ics_server
+):
+    now = timezone.now()
+    del ics_server.routes["/secret-token/basic.ics"]
+    sync.sync_connection(connection_id=subscribed.pk, now=now)
+    sync.sync_connection(connection_id=subscribed.pk, now=now + timedelta(hours=24, minutes=10))
+    ics_server.routes["/secret-token/basic.ics"] = Route(body=ics(hour(2)))
+    sync.sync_connection(connection_id=subscribed.pk, now=now + timedelta(hours=24, minutes=20))
+
+    assert send_outbox() == 1  # the sender read the connection again: nothing left to tell
+    assert mail.outbox == []
 
 
 def test_a_recovered_calendar_clears_the_error(subscribed, ics_server):
