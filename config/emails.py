@@ -2,9 +2,10 @@
 
 Every subject starts with the site's prefix ("[First Step] ") and carries neutral words only;
 every message has a text body and an HTML alternative. Mail that follows a change in the
-database is sent after the commit, by a task the change enqueued or from the bookings'
-`Notice` outbox, and those re-read the database first: nothing here is sent from inside a
-transaction.
+database is written to an outbox in the change's own transaction (`outbox.sending.queue`,
+or the bookings' `Notice` rows) and sent after the commit by a sweep that reads the
+database again first: nothing here is sent from inside a transaction, and nothing waits
+on the broker.
 """
 
 from collections.abc import Mapping, Sequence
@@ -59,7 +60,8 @@ def send(
     context: Mapping[str, object],
     reply_to: Sequence[str] = (),
 ) -> None:
-    """Send the e-mail `emails/<name>/` renders; called by tasks, after the commit."""
+    """Send the e-mail `emails/<name>/` renders; called by the outbox's senders, after the
+    commit."""
     message(name, to=to, context=context, reply_to=reply_to).send()
 
 
