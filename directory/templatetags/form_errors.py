@@ -76,7 +76,9 @@ def error_entries(values: Iterable[object]) -> list[ErrorEntry]:
     entries: list[ErrorEntry] = []
     seen: set[int] = set()
     for value in values:
-        if id(value) in seen:
+        # type(), not isinstance(): isinstance would load every lazy value in the context
+        # (the shortlist, the CSRF token) on pages that never show it.
+        if id(value) in seen or not issubclass(type(value), forms.BaseForm | forms.BaseFormSet):
             continue
         seen.add(id(value))
         if isinstance(value, forms.BaseFormSet) and value.is_bound:

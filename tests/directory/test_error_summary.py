@@ -5,6 +5,7 @@ import lxml.html
 import pytest
 from django import forms
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from bookings.forms import slot_value
 from directory.templatetags.form_errors import ErrorEntry, error_entries
@@ -82,3 +83,10 @@ def test_a_radio_groups_error_is_described_on_its_fieldset(client):
     assert "Select a valid choice" in html.get_element_by_id("id_mode_error").text_content()
     summary_link = html.find_class("error-summary")[0].findall(".//a")[0]
     assert summary_link.get("href") == "#id_mode_0"
+
+
+def test_the_summary_leaves_lazy_values_of_the_page_unread():
+    def unread() -> object:
+        raise AssertionError("the summary read a lazy value (a query on every page)")
+
+    assert error_entries([SimpleLazyObject(unread)]) == []
