@@ -1,6 +1,6 @@
 """The client's pages: picking a time, booking it, their consultations, and how it went."""
 
-from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,19 +20,24 @@ from bookings.models import Consultation
 from bookings.views.access import CONSULTATIONS_PROMPT, own_consultation
 from bookings.views.picker import client_zone, next_page, picker_context
 from config import paging
-from directory import local_time
+from directory import local_time, similar
 from directory.access import AuthenticatedHttpRequest, login_prompt_required
 from directory.models import Specialist
 
 BOOK_PROMPT = gettext_lazy("To book a free consultation, please log in or create an account")
 
 
-@require_GET
-def pick_slot(request: HttpRequest, slug: str) -> HttpResponse:
-    specialist = get_object_or_404(
+def _bookable(slug: str) -> Specialist:
+    """A specialist offering free consultations, with their booking rules; 404 otherwise."""
+    return get_object_or_404(
         Specialist.objects.offering_free_consultations().select_related("booking_settings"),
         slug=slug,
     )
+
+
+@require_GET
+def pick_slot(request: HttpRequest, slug: str) -> HttpResponse:
+    specialist = _bookable(slug)
     existing = sections.existing_consultation(client=request.user, specialist=specialist)
     if existing is not None:
         return redirect(specialist.get_absolute_url() + "#free-consultation")
@@ -59,61 +64,67 @@ def _booking_details(request: HttpRequest, slug: str) -> str | None:
 @login_prompt_required(BOOK_PROMPT, details=_booking_details)
 @require_http_methods(["GET", "POST"])
 def book(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    specialist = get_object_or_404(
-        Specialist.objects.offering_free_consultations().select_related("booking_settings"),
-        slug=slug,
-    )
+    specialist = _bookable(slug)
     zone, detected = client_zone(request, specialist)
-    then = next_page(request)
-    if request.method == "GET" and sections.existing_consultation(
-        client=request.user, specialist=specialist
-    ):
-        return redirect(specialist.get_absolute_url() + "#free-consultation")
+    form = _booking_form(request, specialist, zone)
+    if request.method == "GET":
+        if sections.existing_consultation(client=request.user, specialist=specialist):
+            return redirect(specialist.get_absolute_url() + "#free-consultation")
+        if parse_slot(request.GET.get("slot", "")) is None:
+            messages.error(request, _("Please pick a time first."))
+            return redirect("bookings:pick", slug=specialist.slug)
+    elif form.is_valid():
+        data = form.cleaned_data
+        try:
+            consultation = booking.book(
+                client=request.user,
+                specialist=specialist,
+                starts_at=data["slot"],
+                mode=data["mode"],
+                note=data["note"],
+                phone=data["phone"],
+                client_time_zone=zone.key,
+                now=timezone.now(),
+            )
+        except booking.BookingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Booked. We have e-mailed you the details."))
+            return redirect(next_page(request) or consultation)
+    return _book_page(request, specialist, form, zone=zone, detected=detected)
+
+
+def _booking_form(request: HttpRequest, specialist: Specialist, zone: ZoneInfo) -> BookingForm:
+    """The form as posted, else for the time picked, in the zone it is shown in."""
     booking_settings = getattr(specialist, "booking_settings", None)
     modes = meeting.modes(specialist=specialist, booking_settings=booking_settings)
     promise = meeting.promise(specialist=specialist, booking_settings=booking_settings)
     if request.method == "POST":
-        form = BookingForm(request.POST, modes=modes, promise=promise)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                consultation = booking.book(
-                    client=request.user,
-                    specialist=specialist,
-                    starts_at=data["slot"],
-                    mode=data["mode"],
-                    note=data["note"],
-                    phone=data["phone"],
-                    client_time_zone=zone.key,
-                    now=timezone.now(),
-                )
-            except booking.BookingError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("Booked. We have e-mailed you the details."))
-                return redirect(then or consultation)
-        status = 400
-    else:
-        form = BookingForm(
-            initial={"slot": request.GET.get("slot", ""), "tz": zone.key},
-            modes=modes,
-            promise=promise,
-        )
-        status = 200
-    slot = parse_slot(str(form["slot"].value() or ""))
-    if request.method == "GET" and slot is None:
-        messages.error(request, _("Please pick a time first."))
-        return redirect(reverse("bookings:pick", kwargs={"slug": specialist.slug}))
+        return BookingForm(request.POST, modes=modes, promise=promise)
+    initial = {"slot": request.GET.get("slot", ""), "tz": zone.key}
+    return BookingForm(initial=initial, modes=modes, promise=promise)
+
+
+def _book_page(
+    request: HttpRequest,
+    specialist: Specialist,
+    form: BookingForm,
+    *,
+    zone: ZoneInfo,
+    detected: bool,
+) -> HttpResponse:
+    then = next_page(request)
+    picker = reverse("bookings:pick", kwargs={"slug": specialist.slug})
+    query = {"tz": zone.key, **({"next": then} if then else {})}
     context = {
         "specialist": specialist,
         "form": form,
-        "slot": slot,
+        "slot": parse_slot(str(form["slot"].value() or "")),
         "zone": zone.key,
         "zone_detected": detected,
-        "picker_url": reverse("bookings:pick", kwargs={"slug": specialist.slug})
-        + "?"
-        + urlencode({"tz": zone.key, **({"next": then} if then else {})}),
+        "picker_url": f"{picker}?{urlencode(query)}",
     }
+    status = 400 if request.method == "POST" else 200
     return render(request, "bookings/book.html", context, status=status)
 
 
@@ -162,27 +173,8 @@ def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else:
                 return redirect("bookings:feedback", pk=consultation.pk)
         status = 400
-    similar: list[Specialist] = []
+    suggested: list[Specialist] = []
     if consultation.fit == Consultation.Fit.NOT_FIT:
-        similar = _similar(consultation.specialist, now=timezone.now())
-    context = {"consultation": consultation, "form": form, "similar": similar}
+        suggested = similar.free_this_week(specialist=consultation.specialist, now=timezone.now())
+    context = {"consultation": consultation, "form": form, "similar": suggested}
     return render(request, "bookings/feedback.html", context, status=status)
-
-
-def _similar(specialist: Specialist, *, now: datetime) -> list[Specialist]:
-    shared = specialist.specialties.values("pk")
-    candidates = (
-        Specialist.objects.offering_free_consultations()
-        .exclude(pk=specialist.pk)
-        .filter(next_free_slot_at__gte=now, next_free_slot_at__lt=now + timedelta(days=7))
-    )
-    matching = list(
-        candidates.filter(specialties__in=shared).distinct().order_by("next_free_slot_at")[:3]
-    )
-    if len(matching) < 3:
-        matching += list(
-            candidates.exclude(pk__in=[s.pk for s in matching]).order_by("next_free_slot_at")[
-                : 3 - len(matching)
-            ]
-        )
-    return matching

@@ -147,6 +147,18 @@ def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Moved to the new time. We have told them."))
                 return redirect(consultation)
         status = 400
+    return _reschedule_page(request, consultation, party, form=form, status=status)
+
+
+def _reschedule_page(
+    request: AuthenticatedHttpRequest,
+    consultation: Consultation,
+    party: str,
+    *,
+    form: RescheduleForm,
+    status: int,
+) -> HttpResponse:
+    """The free times around the consultation's own, in the reader's zone."""
     context = picker_context(
         request,
         consultation.specialist,
@@ -154,12 +166,10 @@ def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         default_zone=_zone_for(request, consultation, party),
     )
     context.update(
-        {
-            "consultation": consultation,
-            "party": party,
-            "form": form,
-            "selected": request.POST.get("slot", ""),
-        }
+        consultation=consultation,
+        party=party,
+        form=form,
+        selected=request.POST.get("slot", ""),
     )
     return render(request, "bookings/reschedule.html", context, status=status)
 

@@ -1,8 +1,8 @@
 """The specialist's practice: their consultations week by week, and their availability."""
 
-from collections import defaultdict
-from datetime import date, datetime, timedelta
-from typing import cast
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bookings import hours, meeting, time_off, weekly_hours
+from bookings import hours, meeting, schedule, time_off, weekly_hours
 from bookings.forms import (
     BaseWeeklyFormSet,
     BookingSettingsForm,
@@ -43,35 +43,23 @@ def practice(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = now.astimezone(zone).date()
     # Seven days from today, not the calendar week: on a Sunday that week is nearly over.
     week_start = parse_day(request.GET.get("week"), today=today) or today
-    week_from = datetime.combine(week_start, datetime.min.time(), tzinfo=zone)
-    week_to = week_from + timedelta(days=7)
-    mine = Consultation.objects.filter(specialist=specialist).select_related("client")
-    week = list(mine.active().filter(starts_at__gte=week_from, starts_at__lt=week_to))
-    by_day: dict[date, list[Consultation]] = defaultdict(list)
-    for consultation in week:
-        by_day[consultation.starts_at.astimezone(zone).date()].append(consultation)
-    booking_settings = hours.settings_for(specialist=specialist)
-    upcoming, upcoming_links = paging.paginate(request, mine.upcoming(now=now), per_page=20)
+    upcoming, upcoming_links = paging.paginate(
+        request, schedule.upcoming(specialist=specialist, now=now), per_page=20
+    )
+    feed = reverse(
+        "bookings:feed", kwargs={"token": hours.settings_for(specialist=specialist).feed_token}
+    )
     context = {
         "specialist": specialist,
         "zone": zone.key,
         "upcoming": upcoming,
         "upcoming_links": upcoming_links,
-        "to_close": list(
-            mine.filter(status=Consultation.Status.CONFIRMED, starts_at__lte=now).order_by(
-                "-starts_at"
-            )[:20]
-        ),
-        "week_days": [
-            (week_start + timedelta(days=i), by_day[week_start + timedelta(days=i)])
-            for i in range(7)
-        ],
+        "to_close": schedule.to_close(specialist=specialist, now=now),
+        "week_days": schedule.week(specialist=specialist, zone=zone, first=week_start),
         "week_start": week_start,
         "previous_week": (week_start - timedelta(days=7)).isoformat(),
         "next_week": (week_start + timedelta(days=7)).isoformat(),
-        "feed_url": request.build_absolute_uri(
-            reverse("bookings:feed", kwargs={"token": booking_settings.feed_token})
-        ),
+        "feed_url": request.build_absolute_uri(feed),
         "close_form": CloseForm(),
     }
     return render(request, "bookings/practice.html", context)
@@ -159,42 +147,53 @@ def add_exception(request: AuthenticatedHttpRequest) -> HttpResponse:
                 now=timezone.now(),
             )
         except time_off.DecisionNeeded as needed:
-            seen = ",".join(str(c.pk) for c in needed.consultations)
-            notice = ""
-            if decided["seen"] and not decided["decision"]:
-                notice = _("Please choose what should happen to them.")
-            elif decided["seen"]:
-                notice = _("Someone booked in that time since you looked. Please decide again.")
-            context = {
-                "specialist": specialist,
-                "dates": form.cleaned_data["dates"],
-                "carried": [(name, request.POST.get(name, "")) for name in form.fields],
-                "consultations": needed.consultations,
-                "decision_form": TimeOffDecisionForm(
-                    initial={"seen": seen, "message": decided["message"]}
-                ),
-                "notice": notice,
-                "zone": specialist.time_zone,
-            }
-            return render(
-                request, "bookings/time_off_confirm.html", context, status=409 if notice else 200
-            )
+            return _time_off_confirm(request, specialist, form, decided, needed.consultations)
         except hours.AvailabilityError as error:
             form.add_error(None, str(error))
         else:
-            if added.cancelled:
-                text = ngettext(
-                    "Added. %(count)d consultation is cancelled; we have told the client.",
-                    "Added. %(count)d consultations are cancelled; we have told each client.",
-                    len(added.cancelled),
-                ) % {"count": len(added.cancelled)}
-            elif added.kept:
-                text = _("Added. The consultations booked in that time are kept.")
-            else:
-                text = _("Added.")
-            messages.success(request, text)
+            messages.success(request, _added_message(added))
             return redirect("bookings:availability")
     return _availability_page(request, specialist, exception_form=form, status=400)
+
+
+def _time_off_confirm(
+    request: AuthenticatedHttpRequest,
+    specialist: Specialist,
+    form: ExceptionForm,
+    decided: dict[str, Any],
+    consultations: Sequence[Consultation],
+) -> HttpResponse:
+    """What to do with the consultations booked in the time off: the dates are carried over,
+    and a 409 says when a decision was missing or made on an outdated list."""
+    notice = ""
+    if decided["seen"] and not decided["decision"]:
+        notice = _("Please choose what should happen to them.")
+    elif decided["seen"]:
+        notice = _("Someone booked in that time since you looked. Please decide again.")
+    seen = ",".join(str(c.pk) for c in consultations)
+    context = {
+        "specialist": specialist,
+        "dates": form.cleaned_data["dates"],
+        "carried": [(name, request.POST.get(name, "")) for name in form.fields],
+        "consultations": consultations,
+        "decision_form": TimeOffDecisionForm(initial={"seen": seen, "message": decided["message"]}),
+        "notice": notice,
+        "zone": specialist.time_zone,
+    }
+    status = 409 if notice else 200
+    return render(request, "bookings/time_off_confirm.html", context, status=status)
+
+
+def _added_message(added: time_off.Added) -> str:
+    if added.cancelled:
+        return ngettext(
+            "Added. %(count)d consultation is cancelled; we have told the client.",
+            "Added. %(count)d consultations are cancelled; we have told each client.",
+            len(added.cancelled),
+        ) % {"count": len(added.cancelled)}
+    if added.kept:
+        return _("Added. The consultations booked in that time are kept.")
+    return _("Added.")
 
 
 @login_prompt_required(CONSULTATIONS_PROMPT)

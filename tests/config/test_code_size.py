@@ -26,11 +26,6 @@ LARGER_MODULES = {
     "directory/demo.py": "demo data: the taxonomy and sample profiles written out",
 }
 LONGER_VIEWS = {
-    "bookings/views/client.py:book": "to shorten",
-    "bookings/views/consultation.py:reschedule": "to shorten",
-    "bookings/views/picker.py:picker_context": "to shorten: the week of slots is domain work",
-    "bookings/views/practice.py:practice": "to shorten",
-    "bookings/views/practice.py:add_exception": "to shorten",
     "content/views.py:article_detail": "to shorten",
     "content/views.py:question_detail": "to shorten",
     "messaging/views.py:thread": "to shorten",
