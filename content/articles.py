@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -12,7 +13,7 @@ from config.celery import enqueue_on_commit
 from content import evidence
 from content.models import Article, Reference
 from directory import markdown
-from directory.models import Specialist, Specialty
+from directory.models import Specialist, Specialty, User
 
 
 class ArticleError(Exception):
@@ -26,6 +27,11 @@ class ArticleText:
     body: str
     references: Sequence[str]
     topics: Sequence[Specialty]
+
+
+def is_author(*, article: Article, user: User | AnonymousUser) -> bool:
+    """Whether this person wrote the article: they alone see it while it is a draft."""
+    return bool(user.is_authenticated and article.author and article.author.owner_id == user.pk)
 
 
 def plain(text: str) -> str:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from content import emails, screening
 from content.models import Answer, Question
@@ -50,15 +51,37 @@ def ask_question(
     )
 
 
+ALREADY_ANSWERED = gettext_lazy(
+    "You have already answered this question. You can edit your answer instead."
+)
+
+
+def answer_refusal(*, question: Question, by: Specialist | None) -> str | None:
+    """Why this person may not answer the question, or None when they may: a specialist
+    with a published profile, once, on a published question they did not ask."""
+    if by is None:
+        return _("Only specialists with a published profile can answer.")
+    if not by.is_listed:
+        return _("Your profile must be published before you can answer questions.")
+    if question.status != Question.Status.PUBLISHED:
+        return _("This question is not open for answers.")
+    if question.asker_id == by.owner_id:
+        return _("You cannot answer your own question.")
+    if Answer.objects.filter(question=question, specialist=by).exists():
+        return str(ALREADY_ANSWERED)
+    return None
+
+
+def can_answer(*, question: Question, by: Specialist | None) -> bool:
+    return answer_refusal(question=question, by=by) is None
+
+
 @transaction.atomic
 def answer_question(*, specialist: Specialist, question: Question, body: str) -> Answer:
-    """Answer a public question, once per specialist; the asker is e-mailed after commit."""
-    if not specialist.is_listed:
-        raise QuestionError(_("Your profile must be published before you can answer questions."))
-    if question.status != Question.Status.PUBLISHED:
-        raise QuestionError(_("This question is not open for answers."))
-    if question.asker_id == specialist.owner_id:
-        raise QuestionError(_("You cannot answer your own question."))
+    """Answer a public question, once per specialist (answer_refusal; the database's
+    constraint decides between two at once); the asker is e-mailed after commit."""
+    if refusal := answer_refusal(question=question, by=specialist):
+        raise QuestionError(refusal)
     try:
         with transaction.atomic():
             answer = Answer.objects.create(
@@ -68,9 +91,7 @@ def answer_question(*, specialist: Specialist, question: Question, body: str) ->
                 body_html=markdown.render(_plain(body)),
             )
     except IntegrityError:
-        raise QuestionError(
-            _("You have already answered this question. You can edit your answer instead.")
-        ) from None
+        raise QuestionError(str(ALREADY_ANSWERED)) from None
     sending.queue(notify_asker, answer_id=answer.pk)
     return answer
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config import paging
-from content import articles, linking, questions
+from content import articles, linking, questions, related
 from content.forms import (
     AnswerForm,
     ArticleFilterForm,
@@ -53,31 +53,11 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Article.objects.select_related("author").prefetch_related("topics", "references"),
         slug=slug,
     )
-    is_author = bool(
-        request.user.is_authenticated
-        and article.author
-        and article.author.owner_id == request.user.pk
-    )
+    is_author = articles.is_author(article=article, user=request.user)
     if not article.is_published and not is_author:
         raise Http404
     topics = list(article.topics.all())
-    related = list(
-        Article.objects.published()
-        .filter(topics__in=topics)
-        .exclude(pk=article.pk)
-        .distinct()
-        .select_related("author")[:3]
-    )
-    author = article.author if article.author and article.author.is_listed else None
-    suggested: list[Specialist] = []
-    if author is None or not author.offers_free_consultation:
-        suggested = list(
-            Specialist.objects.offering_free_consultations()
-            .filter(specialties__in=topics)
-            .exclude(pk=author.pk if author else 0)
-            .distinct()
-            .order_by("-next_free_slot_at", "name")[:3]
-        )
+    author = related.shown_author(article)
     context = {
         "article": article,
         "author": author,
@@ -86,8 +66,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "references": list(article.references.all()),
         # A summary taken from the body's first sentences would repeat them as the lead.
         "show_summary": bool(article.summary) and article.summary not in article.body,
-        "related": related,
-        "suggested": suggested,
+        "related": related.articles_on(topics, article=article),
+        "suggested": related.specialists_on(topics, author=author),
         "share_url": request.build_absolute_uri(article.get_absolute_url()),
     }
     return render(request, "content/article_detail.html", context)
@@ -217,19 +197,11 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     specialist = (
         Specialist.objects.filter(owner_id=user.pk).first() if user.is_authenticated else None
     )
-    answers_qs = Answer.objects.filter(question=question).select_related("specialist")
-    if not user.is_staff:
-        answers_qs = answers_qs.public()
-    answer_list = list(answers_qs)
-    own_answer = next(
-        (a for a in answer_list if specialist and a.specialist_id == specialist.pk), None
-    )
-    form = None
-    if specialist and specialist.is_listed and own_answer is None:
-        form = AnswerForm(request.POST or None)
+    allowed = questions.can_answer(question=question, by=specialist)
+    form = AnswerForm(request.POST or None) if allowed else None
     if request.method == "POST":
         if form is None or specialist is None:
-            raise PermissionDenied(_("Only specialists with a published profile can answer."))
+            raise PermissionDenied(questions.answer_refusal(question=question, by=specialist))
         if form.is_valid():
             try:
                 questions.answer_question(
@@ -242,12 +214,28 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Thank you. Your answer is published."))
                 return redirect(question)
+    return _question_page(request, question, specialist, form=form)
+
+
+def _question_page(
+    request: HttpRequest,
+    question: Question,
+    specialist: Specialist | None,
+    *,
+    form: AnswerForm | None,
+) -> HttpResponse:
+    """The question with the answers this person may see; staff see hidden ones too."""
+    answers = Answer.objects.filter(question=question).select_related("specialist")
+    answer_list = list(answers if request.user.is_staff else answers.public())
+    own_answer = next(
+        (a for a in answer_list if specialist and a.specialist_id == specialist.pk), None
+    )
     context = {
         "question": question,
         "answers": answer_list,
         "form": form,
+        "can_answer": form is not None,
         "own_answer": own_answer,
-        "is_asker": question.asker_id == user.pk,
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "content/question_detail.html", context, status=status)

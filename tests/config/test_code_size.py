@@ -26,8 +26,6 @@ LARGER_MODULES = {
     "directory/demo.py": "demo data: the taxonomy and sample profiles written out",
 }
 LONGER_VIEWS = {
-    "content/views.py:article_detail": "to shorten",
-    "content/views.py:question_detail": "to shorten",
     "messaging/views.py:thread": "to shorten",
     "directory/views.py:time_zone": "to shorten",
     "directory/views.py:profile_edit": "to shorten",
