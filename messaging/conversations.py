@@ -1,7 +1,7 @@
 """Conversations between a client and a specialist."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,7 +73,7 @@ def message_specialist(*, client: User, specialist: Specialist, body: str) -> Me
         raise MessagingError(_("This specialist is not accepting messages."))
     if specialist.owner_id == client.pk:
         raise MessagingError(_("You cannot send a message to yourself."))
-    if Block.objects.filter(specialist=specialist, client=client).exists():
+    if is_blocked(specialist_id=specialist.pk, client_id=client.pk):
         raise MessagingError(_("This specialist is not accepting messages from you."))
     thread = Thread.objects.filter(client=client, specialist=specialist).first()
     _check_rate(sender=client, new_conversation=thread is None)
@@ -91,9 +91,8 @@ def reply(*, thread: Thread, sender: User, body: str) -> Message:
     account is open."""
     if not thread.is_party(sender):
         raise MessagingError(_("You are not part of this conversation."))
-    if (
-        thread.is_client(sender)
-        and Block.objects.filter(specialist_id=thread.specialist_id, client=sender).exists()
+    if thread.is_client(sender) and is_blocked(
+        specialist_id=thread.specialist_id, client_id=sender.pk
     ):
         raise MessagingError(_("This specialist is not accepting messages from you."))
     other = thread.specialist.owner if thread.is_client(sender) else thread.client
@@ -103,11 +102,22 @@ def reply(*, thread: Thread, sender: User, body: str) -> Message:
     return _post(thread=thread, sender=sender, body=body)
 
 
+def shown_to(*, thread: Thread, reader: User) -> list[Message]:
+    """The messages of the conversation this person sees: those sent, and their own
+    whatever their state (one held for review is theirs to see)."""
+    return list(thread.messages.filter(Q(status=Message.Status.SENT) | Q(sender_id=reader.pk)))
+
+
 def mark_read(*, thread: Thread, reader: User) -> None:
     field = "client_unread" if thread.is_client(reader) else "specialist_unread"
     if thread.is_party(reader) and getattr(thread, field):
         Thread.objects.filter(pk=thread.pk).update(**{field: 0})
         setattr(thread, field, 0)
+
+
+def is_blocked(*, specialist_id: int, client_id: int) -> bool:
+    """Whether the specialist has blocked this client: nothing the client writes reaches them."""
+    return Block.objects.filter(specialist_id=specialist_id, client_id=client_id).exists()
 
 
 def block(*, specialist: Specialist, client: User) -> Block:

@@ -19,7 +19,7 @@ from directory.models import Specialist
 from messaging import contact as contact_domain
 from messaging import conversations
 from messaging.forms import CantLogInForm, ContactForm, MessageForm
-from messaging.models import Block, Message, Thread
+from messaging.models import Message, Thread
 
 PAGE_SIZE = 20
 
@@ -67,8 +67,7 @@ def new_message(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             except conversations.MessagingError as error:
                 form.add_error(None, str(error))
             else:
-                if message.status == Message.Status.SENT:
-                    messages.success(request, _("Your message has been sent."))
+                _say_sent(request, message)
                 return redirect(message.thread)
         return render(request, "messaging/new_message.html", context, status=400)
     return render(request, "messaging/new_message.html", context)
@@ -79,50 +78,53 @@ def new_message(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def thread(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = _thread_for(request, pk)
-    is_party = conversation.is_party(request.user)
-    form = MessageForm(request.POST or None) if is_party else None
-    if request.method == "POST":
-        if form is None:
-            raise Http404
-        if form.is_valid():
-            try:
-                message = conversations.reply(
-                    thread=conversation, sender=request.user, body=form.cleaned_data["body"]
-                )
-            except conversations.MessagingError as error:
-                form.add_error(None, str(error))
-            else:
-                if message.status == Message.Status.SENT:
-                    messages.success(request, _("Your message has been sent."))
-                return redirect(conversation)
-    conversation_messages = [
-        m
-        for m in conversation.messages.all()
-        if m.status == Message.Status.SENT or m.sender_id == request.user.pk
-    ]
-    held = any(
-        m.status == Message.Status.HELD and m.sender_id == request.user.pk
-        for m in conversation_messages
-    )
+    form = MessageForm(request.POST or None) if conversation.is_party(request.user) else None
     if request.method == "GET":
         conversations.mark_read(thread=conversation, reader=request.user)
+    elif form is None:
+        raise Http404
+    elif form.is_valid():
+        try:
+            message = conversations.reply(
+                thread=conversation, sender=request.user, body=form.cleaned_data["body"]
+            )
+        except conversations.MessagingError as error:
+            form.add_error(None, str(error))
+        else:
+            _say_sent(request, message)
+            return redirect(conversation)
+    return _thread_page(request, conversation, form)
+
+
+def _thread_page(
+    request: AuthenticatedHttpRequest, conversation: Thread, form: MessageForm | None
+) -> HttpResponse:
+    shown = conversations.shown_to(thread=conversation, reader=request.user)
     is_specialist = conversation.specialist.owner_id == request.user.pk
     context = {
         "thread": conversation,
-        "thread_messages": conversation_messages,
+        "thread_messages": shown,
         "form": form,
-        "held": held,
+        "held": any(
+            m.status == Message.Status.HELD and m.sender_id == request.user.pk for m in shown
+        ),
         "is_specialist": is_specialist,
         "is_blocked": is_specialist
-        and Block.objects.filter(
-            specialist=conversation.specialist, client=conversation.client
-        ).exists(),
+        and conversations.is_blocked(
+            specialist_id=conversation.specialist_id, client_id=conversation.client_id
+        ),
         "other_name": (
             conversation.client.display_name if is_specialist else conversation.specialist.name
         ),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "messaging/thread.html", context, status=status)
+
+
+def _say_sent(request: HttpRequest, message: Message) -> None:
+    """A message held for review is not sent yet, so nothing is said."""
+    if message.status == Message.Status.SENT:
+        messages.success(request, _("Your message has been sent."))
 
 
 @login_required

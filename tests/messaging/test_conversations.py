@@ -205,3 +205,33 @@ def test_nobody_can_reply_to_a_closed_account():
     with pytest.raises(conversations.MessagingError, match="account was closed"):
         conversations.reply(thread=message.thread, sender=specialist_owner, body="Hello?")
     assert Message.objects.count() == 1
+
+
+def test_each_side_sees_the_sent_messages_and_only_their_own_held_one():
+    first = start()
+    thread = first.thread
+    held = conversations.reply(thread=thread, sender=first.sender, body="I want to end my life")
+    answer = conversations.reply(
+        thread=thread, sender=thread.specialist.owner, body="Thank you for writing."
+    )
+
+    assert held.status == Message.Status.HELD
+    assert conversations.shown_to(thread=thread, reader=first.sender) == [first, held, answer]
+    assert conversations.shown_to(thread=thread, reader=thread.specialist.owner) == [
+        first,
+        answer,
+    ]
+
+
+def test_a_block_stops_only_that_client_writing_to_that_specialist():
+    message = start()
+    thread = message.thread
+    conversations.block(specialist=thread.specialist, client=message.sender)
+
+    assert conversations.is_blocked(specialist_id=thread.specialist_id, client_id=message.sender.pk)
+    assert not conversations.is_blocked(
+        specialist_id=thread.specialist_id, client_id=UserFactory().pk
+    )
+    assert not conversations.is_blocked(
+        specialist_id=SpecialistFactory().pk, client_id=message.sender.pk
+    )
