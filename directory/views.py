@@ -85,37 +85,35 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def time_zone(request: HttpRequest) -> HttpResponse:
     """Pick the zone every time is shown in: kept in a cookie, and on the account."""
-    if request.method == "POST":
-        form = TimeZoneForm(request.POST)
-        if form.is_valid():
-            zone = local_time.zone_named(form.cleaned_data["tz"]) or local_time.UTC
-            local_time.choose(user=request.user, zone=zone)
-            target = form.cleaned_data["next"]
-            if not url_has_allowed_host_and_scheme(
-                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            ):
-                target = "/"
-            messages.success(
-                request,
-                _("Times are now shown in %(place)s time.") % {"place": local_time.place(zone)},
-            )
-            response = redirect(target)
-            response.set_cookie(
-                local_time.COOKIE,
-                zone.key,
-                max_age=local_time.COOKIE_MAX_AGE,
-                samesite="Lax",
-                secure=request.is_secure(),
-            )
-            return response
-        status = 400
-    else:
+    if request.method != "POST":
         reader = local_time.for_request(request)
-        form = TimeZoneForm(
-            initial={"tz": reader.key if reader.chosen else "", "next": request.GET.get("next", "")}
-        )
-        status = 200
-    return render(request, "directory/time_zone.html", {"form": form}, status=status)
+        initial = {"tz": reader.key if reader.chosen else "", "next": request.GET.get("next", "")}
+        return render(request, "directory/time_zone.html", {"form": TimeZoneForm(initial=initial)})
+    form = TimeZoneForm(request.POST)
+    if not form.is_valid():
+        return render(request, "directory/time_zone.html", {"form": form}, status=400)
+    zone = local_time.zone_named(form.cleaned_data["tz"]) or local_time.UTC
+    local_time.choose(user=request.user, zone=zone)
+    messages.success(
+        request, _("Times are now shown in %(place)s time.") % {"place": local_time.place(zone)}
+    )
+    response = redirect(_on_this_site(request, form.cleaned_data["next"]))
+    response.set_cookie(
+        local_time.COOKIE,
+        zone.key,
+        max_age=local_time.COOKIE_MAX_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
+def _on_this_site(request: HttpRequest, target: str) -> str:
+    """`target` when it is an address on this site, else the home page."""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe else "/"
 
 
 @require_safe
@@ -289,55 +287,65 @@ def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create the profile (the person becomes a specialist) or edit it."""
     specialist = Specialist.objects.filter(owner=request.user).first()
     form = ProfileForm(request.POST or None, request.FILES or None, instance=specialist)
-    if request.method == "POST" and not profiles.may_save(
-        owner=request.user, with_photo="photo_upload" in request.FILES
-    ):
-        # The text is kept for another try; the photo is not even opened.
-        form = ProfileForm(request.POST, instance=specialist)
-        form.is_valid()
-        form.add_error(
-            None,
+    if request.method != "POST":
+        return _profile_edit_page(request, form, specialist)
+    if not profiles.may_save(owner=request.user, with_photo="photo_upload" in request.FILES):
+        return _too_many_saves(request, specialist)
+    if form.is_valid():
+        try:
+            _save_profile(request, form, specialist)
+        except profiles.ProfileError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("directory:profile_edit")
+    return _profile_edit_page(request, form, specialist, status=400)
+
+
+def _save_profile(
+    request: AuthenticatedHttpRequest, form: ProfileForm, specialist: Specialist | None
+) -> None:
+    """Create or update the profile and say what happens next; raises ProfileError."""
+    data, photo = form.cleaned_data, form.processed_photo
+    if specialist is None:
+        profiles.create_profile(owner=request.user, data=data, photo=photo)
+        messages.success(
+            request, _("Your profile is saved as a draft. Preview it, then submit it for review.")
+        )
+    elif profiles.update_profile(specialist=specialist, data=data, photo=photo):
+        messages.warning(
+            request,
             _(
-                "You have saved your profile or uploaded photos many times in the last hour. "
-                "Please wait a while before saving again."
+                "Saved. Because your name, titles or license changed, your profile "
+                "is hidden until we have reviewed it again (usually within a day)."
             ),
         )
-        status = 429
-    elif request.method == "POST":
-        if form.is_valid():
-            try:
-                if specialist is None:
-                    specialist = profiles.create_profile(
-                        owner=request.user, data=form.cleaned_data, photo=form.processed_photo
-                    )
-                    messages.success(
-                        request,
-                        _(
-                            "Your profile is saved as a draft. "
-                            "Preview it, then submit it for review."
-                        ),
-                    )
-                else:
-                    back_to_review = profiles.update_profile(
-                        specialist=specialist, data=form.cleaned_data, photo=form.processed_photo
-                    )
-                    if back_to_review:
-                        messages.warning(
-                            request,
-                            _(
-                                "Saved. Because your name, titles or license changed, your profile "
-                                "is hidden until we have reviewed it again (usually within a day)."
-                            ),
-                        )
-                    else:
-                        messages.success(request, _("Your profile is saved."))
-            except profiles.ProfileError as error:
-                form.add_error(None, str(error))
-            else:
-                return redirect("directory:profile_edit")
-        status = 400
     else:
-        status = 200
+        messages.success(request, _("Your profile is saved."))
+
+
+def _too_many_saves(
+    request: AuthenticatedHttpRequest, specialist: Specialist | None
+) -> HttpResponse:
+    """The text is kept for another try; the photo is not even opened."""
+    form = ProfileForm(request.POST, instance=specialist)
+    form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "You have saved your profile or uploaded photos many times in the last hour. "
+            "Please wait a while before saving again."
+        ),
+    )
+    return _profile_edit_page(request, form, specialist, status=429)
+
+
+def _profile_edit_page(
+    request: AuthenticatedHttpRequest,
+    form: ProfileForm,
+    specialist: Specialist | None,
+    *,
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "form": form,
         "specialist": specialist,

@@ -26,8 +26,6 @@ LARGER_MODULES = {
     "directory/demo.py": "demo data: the taxonomy and sample profiles written out",
 }
 LONGER_VIEWS = {
-    "directory/views.py:time_zone": "to shorten",
-    "directory/views.py:profile_edit": "to shorten",
     "insights/views.py:widget_page": "to shorten",
 }
 
