@@ -49,39 +49,14 @@ def _listed(slug: str) -> Specialist:
 def widget_page(request: HttpRequest, slug: str) -> HttpResponseBase:
     """The framed widget. A warm cache answers without touching the database: the
     specialist's sites first (they choose the way back), then the page for that way back."""
-    specialist = None
-    sites_key = f"insights:widget:{slug}:sites"
-    own = cache.get(sites_key)
-    if own is None:
-        specialist = _listed(slug)
-        own = sites.sites_of(specialist=specialist)
-        cache.set(sites_key, own, widget.CACHE_SECONDS)
+    own, specialist = _widget_sites(slug)
     back = sites.return_address(sites=own, came_from=request.GET.get("back", ""))
     zone = local_time.zone_named(request.GET.get("tz"))
     way_back = hashlib.sha256(back.encode()).hexdigest()[:16]  # a short key whatever its length
     key = f"insights:widget:{slug}:{zone.key if zone else ''}:{get_language()}:{way_back}"
     body = cache.get(key)
     if body is None:
-        specialist = specialist or _listed(slug)
-        shown = zone or local_time.zone_named(specialist.time_zone) or ZoneInfo("UTC")
-        then = widget.booked_path(specialist=specialist, back=back)
-        body = render_to_string(
-            "insights/widget.html",
-            {
-                "specialist": specialist,
-                "slots": widget.next_times(
-                    specialist=specialist, zone=shown, now=timezone.now(), then=then
-                ),
-                "zone": shown.key,
-                "zone_given": zone is not None,
-                "SITE_NAME": settings.SITE_NAME,
-                "LANGUAGE_CODE": get_language(),
-                "button_url": widget.button_url(specialist=specialist, zone=shown, then=then),
-                "photo_url": settings.SITE_URL + specialist.photo_thumbnail.url
-                if specialist.photo_thumbnail
-                else "",
-            },
-        )
+        body = _widget_body(specialist or _listed(slug), zone=zone, back=back)
         cache.set(key, body, widget.CACHE_SECONDS)
     response = HttpResponse(body)
     patch_cache_control(response, public=True, max_age=widget.CACHE_SECONDS)
@@ -92,6 +67,40 @@ def widget_page(request: HttpRequest, slug: str) -> HttpResponseBase:
         return response
 
     return framable(request)
+
+
+def _widget_sites(slug: str) -> tuple[sites.Sites, Specialist | None]:
+    """The specialist's sites, cached; the specialist too when the cache was cold and they
+    were read."""
+    key = f"insights:widget:{slug}:sites"
+    own = cache.get(key)
+    if own is not None:
+        return own, None
+    specialist = _listed(slug)
+    own = sites.sites_of(specialist=specialist)
+    cache.set(key, own, widget.CACHE_SECONDS)
+    return own, specialist
+
+
+def _widget_body(specialist: Specialist, *, zone: ZoneInfo | None, back: str) -> str:
+    """The widget's page in the zone asked for, else the specialist's."""
+    shown = zone or local_time.zone_named(specialist.time_zone) or ZoneInfo("UTC")
+    then = widget.booked_path(specialist=specialist, back=back)
+    context = {
+        "specialist": specialist,
+        "slots": widget.next_times(
+            specialist=specialist, zone=shown, now=timezone.now(), then=then
+        ),
+        "zone": shown.key,
+        "zone_given": zone is not None,
+        "SITE_NAME": settings.SITE_NAME,
+        "LANGUAGE_CODE": get_language(),
+        "button_url": widget.button_url(specialist=specialist, zone=shown, then=then),
+        "photo_url": settings.SITE_URL + specialist.photo_thumbnail.url
+        if specialist.photo_thumbnail
+        else "",
+    }
+    return render_to_string("insights/widget.html", context)
 
 
 @never_cache
