@@ -148,6 +148,19 @@ def test_the_nav_shows_the_unread_count(client):
     assert "Inbox" in page and '<span class="unread"' in page
 
 
+def test_unread_counts_what_waits_for_a_person_on_either_side():
+    person = UserFactory()
+    own_practice = SpecialistFactory(owner=person)
+    as_client = start(client_user=person).thread
+    conversations.reply(thread=as_client, sender=as_client.specialist.owner, body="Yes, we do.")
+    conversations.reply(thread=as_client, sender=as_client.specialist.owner, body="Tuesdays.")
+    start(specialist=own_practice)
+    start()  # someone else's conversation
+
+    assert conversations.unread_total(user=person) == 3
+    assert conversations.unread_total(user=UserFactory()) == 0
+
+
 def test_the_contact_form_needs_an_account_and_reaches_staff(client, mailoutbox, settings):
     settings.STAFF_EMAIL = "staff@example.com"
     assert "You need to be logged in to contact us" in client.get("/contact/").content.decode()
