@@ -8,12 +8,11 @@ notices in the same transaction.
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
-from bookings import booking_rules, next_free, notices, parties, reminders
+from bookings import booking_rules, holds, next_free, notices, parties, reminders
 from bookings.booking_rules import BookingError
-from bookings.models import Consultation, Hold, Notice, WaitlistEntry
+from bookings.models import Consultation, Notice
 from bookings.slots import SLOT
 from directory.models import Specialist, User
 
@@ -56,17 +55,7 @@ def book(
         rules=rules,
         client_zone=client_time_zone,
     )
-    if facts.own_hold is not None:
-        # The client's hold with this specialist ends: booked when this is its time, let
-        # go (and so offered to the next person waiting) otherwise.
-        Hold.objects.filter(pk=facts.own_hold).update(
-            status=Case(
-                When(starts_at=starts_at, then=Value(Hold.Status.BOOKED)),
-                default=Value(Hold.Status.RELEASED),
-            )
-        )
-    if facts.waiting:
-        WaitlistEntry.objects.filter(client=client, specialist=specialist).delete()
+    holds.settle_on_booking(client=client, specialist=specialist, facts=facts, starts_at=starts_at)
     # No savepoint: a refused insert ends the whole booking, and the BookingError raised
     # below rolls the transaction back as it leaves this function.
     try:
@@ -135,7 +124,9 @@ def reschedule(
 ) -> Consultation:
     """Move an upcoming consultation to another free slot of the same specialist.
 
-    Its reminders move with it. Raises BookingError when the new time is not bookable
+    Its reminders move with it, and its old time is free for others at once (the waitlist
+    is woken). A time held for its client from the waitlist is theirs to move to, which
+    ends their wait (bookings.holds). Raises BookingError when the new time is not bookable
     or was just taken, or the consultation can no longer be changed.
     """
     locked = _lock(consultation, client=True)
@@ -145,13 +136,14 @@ def reschedule(
         raise BookingError(refusal)
     if starts_at == locked.starts_at:
         raise BookingError(_("That is the time already booked. Please pick another."))
-    booking_rules.check_slot(
+    _calendar, facts = booking_rules.check_slot(
         client=locked.client,
         specialist=locked.specialist,
         starts_at=starts_at,
         now=now,
         moving=locked,
     )
+    holds.settle_on_move(consultation=locked, facts=facts, starts_at=starts_at)
     locked.starts_at = starts_at
     locked.ends_at = starts_at + SLOT
     locked.change_reason = reason.strip()[:NOTE_MAX_LENGTH]

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from bookings import calendar, meeting
+from bookings import calendar, meeting, parties
 from bookings.models import BookingSettings, Consultation, Hold, Notice, Reminder
 from config import emails
 from directory import local_time
@@ -116,7 +116,8 @@ def notice(*, notice: Notice) -> list[EmailMultiAlternatives]:
 
 
 def held(*, hold: Hold) -> EmailMultiAlternatives:
-    """The offer of a time held from the waitlist: book it, let it go, or leave the list."""
+    """The offer of a time held from the waitlist: book it (or move the client's
+    consultation to it), let it go, or leave the list."""
     hold = Hold.objects.select_related("client", "specialist").get(pk=hold.pk)
     chosen = local_time.zone_named(hold.client.time_zone)
     reader = local_time.ReaderZone(
@@ -124,12 +125,18 @@ def held(*, hold: Hold) -> EmailMultiAlternatives:
         chosen is not None,
     )
     page = settings.SITE_URL + hold.get_absolute_url()
+    booked = parties.movable_consultation(
+        client=hold.client, specialist=hold.specialist, now=timezone.now()
+    )
     return emails.message(
         "waitlist_held",
         to=[hold.client.email],
         context={
             "specialist_name": hold.specialist.name,
             "when": local_time.both(hold.starts_at, reader=reader, other=None),
+            "booked_at": local_time.both(booked.starts_at, reader=reader, other=None)
+            if booked
+            else "",
             "until": local_time.wall(hold.expires_at, reader.zone, style="time"),
             "hold_url": page,
             "leave_url": settings.SITE_URL

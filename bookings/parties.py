@@ -9,7 +9,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from bookings.models import Consultation
-from directory.models import User
+from directory.models import Specialist, User
 
 
 def party_of(*, consultation: Consultation, user: User) -> str | None:
@@ -35,6 +35,18 @@ def change_refusal(*, consultation: Consultation, by: User, now: datetime) -> st
 
 def can_change(*, consultation: Consultation, by: User, now: datetime) -> bool:
     return change_refusal(consultation=consultation, by=by, now=now) is None
+
+
+def movable_consultation(
+    *, client: User, specialist: Specialist, now: datetime
+) -> Consultation | None:
+    """The client's free consultation with the specialist while they may still move it (the
+    one their waitlist looks for an earlier time for), or None. A client has at most one
+    that is not cancelled with each specialist (a constraint)."""
+    found = Consultation.objects.active().filter(client=client, specialist=specialist).first()
+    if found is None or not can_change(consultation=found, by=client, now=now):
+        return None
+    return found
 
 
 def close_refusal(*, consultation: Consultation, by: User, now: datetime) -> str | None:

@@ -4,6 +4,8 @@ When a slot opens (a consultation cancelled or moved, hours added, time off or a
 removed), the first waiting client for whom it is early enough gets it held for
 holds.HOLD_FOR and an e-mail. The hold is made by `holds.hold`, under the same locks
 and rules as a booking; until it is settled nobody else sees the slot or can book it.
+A client who has a consultation with the specialist waits for a time before it, and
+taking the held time moves it (`move_to_hold`).
 Beat runs `sweep` every few seconds: it settles the holds that ran out (the slot goes to
 the next waiting client, or back to everyone) and looks for a slot for each entry that is
 due, entries being woken by every change that may free one (`next_free.wake_waitlist`)
@@ -13,11 +15,12 @@ and looked at every RECHECK anyway, as the horizon moves with the clock.
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from bookings import availability, booking, holds, hours, next_free
+from bookings import availability, booking, holds, hours, next_free, parties
 from bookings.models import Consultation, Hold, WaitlistEntry
 from bookings.slots import Slot
 from directory.models import Specialist, User
@@ -36,8 +39,11 @@ def join(*, client: User, specialist: Specialist, now: datetime) -> WaitlistEntr
     """Put the client on the specialist's waitlist, or raise WaitlistError.
 
     They are offered only times earlier than the first one the specialist offers now (any
-    time within the horizon when there is none). At most MAX_WAITLISTS_PER_CLIENT, counted
-    under the client's row lock, so simultaneous joins cannot pass it.
+    time within the horizon when there is none) or, when they have a consultation with the
+    specialist that they may still move, times before it (taking one moves it). Not after
+    their free consultation with the specialist has begun: it is once per specialist. At
+    most MAX_WAITLISTS_PER_CLIENT, counted under the client's row lock, so simultaneous
+    joins cannot pass it.
     """
     if specialist.owner_id == client.pk:
         raise WaitlistError(_("You cannot wait for a consultation with yourself."))
@@ -48,7 +54,8 @@ def join(*, client: User, specialist: Specialist, now: datetime) -> WaitlistEntr
         user=client, verified=True, email__iexact=client.email
     ).exists():
         raise WaitlistError(_("Please verify your e-mail address before joining a waitlist."))
-    if Consultation.objects.active().filter(client=client, specialist=specialist).exists():
+    booked = Consultation.objects.active().filter(client=client, specialist=specialist).first()
+    if booked is not None and not parties.can_change(consultation=booked, by=client, now=now):
         raise WaitlistError(_("You already have a free consultation with this specialist."))
     mine = WaitlistEntry.objects.filter(client=client)
     if mine.filter(specialist=specialist).exists():
@@ -57,14 +64,18 @@ def join(*, client: User, specialist: Specialist, now: datetime) -> WaitlistEntr
         raise WaitlistError(
             _("You can wait for at most three specialists. Leave a waitlist to join another.")
         )
-    first = next_free.next_free_slot(specialist=specialist, now=now, since=now)
+    if booked is not None:
+        before: datetime | None = booked.starts_at
+    else:
+        first = next_free.next_free_slot(specialist=specialist, now=now, since=now)
+        before = first.starts_at if first else None
     try:
         with transaction.atomic():
             return WaitlistEntry.objects.create(
                 client=client,
                 specialist=specialist,
                 created_at=now,
-                before=first.starts_at if first else None,
+                before=before,
                 due_at=now + RECHECK,
             )
     except IntegrityError:
@@ -96,6 +107,17 @@ def _let_go(holds, specialist: Specialist, now: datetime) -> bool:  # type: igno
     return bool(released)
 
 
+def move_to_hold(*, hold: Hold, client: User, now: datetime) -> Consultation:
+    """Move the client's consultation with the hold's specialist to the time held for them,
+    or raise BookingError. It is `booking.reschedule`, with its locks and rules: one
+    consultation at the new time, the hold booked and the wait over, the old time free for
+    the next person waiting, and both sides told it moved."""
+    moving = parties.movable_consultation(client=client, specialist=hold.specialist, now=now)
+    if moving is None:
+        raise booking.BookingError(_("You have no upcoming consultation with them to move."))
+    return booking.reschedule(consultation=moving, by=client, starts_at=hold.starts_at, now=now)
+
+
 def live_hold(*, hold: Hold, now: datetime) -> bool:
     """Whether its holder may still book it."""
     return hold.status == Hold.Status.HELD and hold.expires_at > now
@@ -116,9 +138,10 @@ def expire(*, specialist: Specialist, now: datetime) -> int:
 
 def offer(*, specialist: Specialist, now: datetime) -> list[Hold]:
     """Hold a free slot for each waiting client, first come first served, who has none held
-    with this specialist: the earliest one before their `before`, not one they already had
-    held. Read without locks; each hold is decided by `holds.hold` under them, and a
-    client whom the rules refuse (three upcoming, say) is passed over."""
+    with this specialist: the earliest one before their `before` (for a client with a
+    consultation to move, one that ends by its start), not one they already had held.
+    Read without locks; each hold is decided by `holds.hold` under them, and a client whom
+    the rules refuse (three upcoming, say) is passed over."""
     holding = Hold.objects.filter(
         client=OuterRef("client"), specialist=specialist, status=Hold.Status.HELD
     )
@@ -128,28 +151,27 @@ def offer(*, specialist: Specialist, now: datetime) -> list[Hold]:
         .select_related("client")
         .order_by("created_at", "pk")
     )
+    moving = _movable(waiting, specialist=specialist, now=now)
     made: list[Hold] = []
     free: list[Slot] | None = None
     for entry in waiting:
-        if free is None:
-            free = availability.slots_for(
-                specialist=specialist, now=now, starts=now, ends=now + timedelta(days=366)
-            )
-        if not free:
-            break
+        booked = moving.get(entry.client_id)
+        if booked is not None:
+            candidates = _earlier_than(booked, specialist=specialist, now=now)
+        else:
+            if free is None:
+                free = availability.slots_for(
+                    specialist=specialist, now=now, starts=now, ends=now + timedelta(days=366)
+                )
+            candidates = [s for s in free if entry.before is None or s.starts_at < entry.before]
+        if not candidates:
+            continue
         had = set(
             Hold.objects.filter(client=entry.client, specialist=specialist).values_list(
                 "starts_at", flat=True
             )
         )
-        slot = next(
-            (
-                s
-                for s in free
-                if s.starts_at not in had and (entry.before is None or s.starts_at < entry.before)
-            ),
-            None,
-        )
+        slot = next((s for s in candidates if s.starts_at not in had), None)
         if slot is None:
             continue
         try:
@@ -162,6 +184,40 @@ def offer(*, specialist: Specialist, now: datetime) -> list[Hold]:
             continue
         free = None  # a hold takes its slot and perhaps its neighbours: read again
     return made
+
+
+def _movable(
+    entries: list[WaitlistEntry], *, specialist: Specialist, now: datetime
+) -> dict[int, Consultation]:
+    """The consultations with the specialist that the waiting clients may still move, by
+    client, in one query."""
+    if not entries:
+        return {}
+    clients = {entry.client_id: entry.client for entry in entries}
+    booked = Consultation.objects.active().filter(specialist=specialist, client_id__in=clients)
+    return {
+        consultation.client_id: consultation
+        for consultation in booked
+        if parties.can_change(
+            consultation=consultation, by=clients[consultation.client_id], now=now
+        )
+    }
+
+
+def _earlier_than(
+    consultation: Consultation, *, specialist: Specialist, now: datetime
+) -> list[Slot]:
+    """The free slots a consultation could move to that end by its start: read with the
+    consultation left out, so the times its buffer keeps from others count."""
+    starts_at = consultation.starts_at
+    found = availability.slots_for(
+        specialist=specialist,
+        now=now,
+        starts=now,
+        ends=starts_at,
+        ignore=(starts_at, consultation.ends_at),
+    )
+    return [slot for slot in found if slot.ends_at <= starts_at]
 
 
 def sweep(*, now: datetime, batch: int = SWEEP_BATCH) -> int:
@@ -180,6 +236,10 @@ def sweep(*, now: datetime, batch: int = SWEEP_BATCH) -> int:
     ids |= set(due[:batch])
     made = 0
     for specialist in Specialist.objects.filter(pk__in=ids).order_by("pk"):
+        # A wait for a time before a moment that has passed can never be met, so it ends:
+        # the consultation it was to bring forward has begun, or the first free time at
+        # joining went by.
+        WaitlistEntry.objects.filter(specialist=specialist, before__lte=now).delete()
         claimed = WaitlistEntry.objects.filter(specialist=specialist, due_at__lte=now).update(
             due_at=now + RECHECK
         )
@@ -189,15 +249,22 @@ def sweep(*, now: datetime, batch: int = SWEEP_BATCH) -> int:
     return made
 
 
+def entry_of(*, client: User | AnonymousUser, specialist: Specialist) -> WaitlistEntry | None:
+    """The client's place on the specialist's waitlist, or None: shown where they could join."""
+    if not client.is_authenticated:
+        return None
+    return WaitlistEntry.objects.filter(client=client, specialist=specialist).first()
+
+
 def entries_of(*, client: User) -> list[WaitlistEntry]:
     """The client's waitlists, each with its live hold (or None) as `live`, for their page."""
     entries = list(
         WaitlistEntry.objects.filter(client=client).select_related("specialist").order_by("pk")
     )
-    holds = {
+    live = {
         hold.specialist_id: hold
         for hold in Hold.objects.filter(client=client, status=Hold.Status.HELD)
     }
     for entry in entries:
-        entry.live = holds.get(entry.specialist_id)  # type: ignore[attr-defined]
+        entry.live = live.get(entry.specialist_id)  # type: ignore[attr-defined]
     return entries

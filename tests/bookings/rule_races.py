@@ -36,7 +36,7 @@ from bookings import (
     waitlist,
     weekly_hours,
 )
-from bookings.models import Consultation
+from bookings.models import Consultation, Hold
 from directory import local_time
 from privacy import erasure
 from tests.bookings.conftest import free_slot, open_hours
@@ -269,6 +269,54 @@ def hold_then_hold() -> Outcome:
     return Outcome(first, second, waited, expected="no longer available")
 
 
+def _mover_with_hold(specialist) -> tuple[Consultation, object]:
+    """A client's consultation and an earlier time held for them from the waitlist."""
+    earlier, booked_at = free_slot(specialist, index=0), free_slot(specialist, index=6)
+    moving = _book(UserFactory(), specialist, booked_at.starts_at)()
+    held = holds.hold(
+        client=moving.client, specialist=specialist, starts_at=earlier.starts_at, now=timezone.now()
+    )
+    return moving, held
+
+
+def _move_to_hold(moving, held) -> Callable[[], object]:
+    return lambda: waitlist.move_to_hold(hold=held, client=moving.client, now=timezone.now())
+
+
+def move_to_hold_then_book() -> Outcome:
+    specialist = _specialist()
+    moving, held = _mover_with_hold(specialist)
+    first, second, waited = held_then(
+        _move_to_hold(moving, held),
+        _book(UserFactory(), specialist, held.starts_at),
+    )
+    return Outcome(first, second, waited, expected="no longer available")
+
+
+def move_to_hold_then_hold_the_freed_time() -> Outcome:
+    specialist = _specialist()
+    moving, held = _mover_with_hold(specialist)
+    next_client = UserFactory()
+    first, second, waited = held_then(
+        _move_to_hold(moving, held),
+        _hold(next_client, specialist, moving.starts_at),
+    )
+    handed_on = Hold.objects.filter(client=next_client, starts_at=moving.starts_at).exists()
+    moved = Consultation.objects.filter(client=moving.client).active().get().starts_at
+    right = handed_on and moved == held.starts_at
+    return Outcome(first, second if right else f"{second}, but not handed on", waited, "done")
+
+
+def cancel_then_move_to_hold() -> Outcome:
+    specialist = _specialist()
+    moving, held = _mover_with_hold(specialist)
+    first, second, waited = held_then(
+        lambda: booking.cancel(consultation=moving, by=specialist.owner, now=timezone.now()),
+        _move_to_hold(moving, held),
+    )
+    return Outcome(first, second, waited, expected="no longer active")
+
+
 def waitlist_limit() -> Outcome:
     client = UserFactory()
     for _ in range(waitlist.MAX_WAITLISTS_PER_CLIENT - 1):
@@ -362,6 +410,11 @@ SCENARIOS: dict[str, Callable[[], Outcome]] = {
     "a booking, then a hold of the same slot": book_then_hold,
     "a hold, then another hold within the buffer": hold_then_hold,
     "at most three waitlists": waitlist_limit,
+    "a move to a held time, then another client's booking of it": move_to_hold_then_book,
+    "a move to a held time, then a hold of the time it freed": (
+        move_to_hold_then_hold_the_freed_time
+    ),
+    "a consultation cancelled, then its move to a held time": cancel_then_move_to_hold,
 }
 
 
