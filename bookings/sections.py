@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from bookings import availability
+from bookings import availability, waitlist
 from bookings.forms import slot_value
 from bookings.models import Consultation
 from directory import local_time
@@ -37,14 +37,17 @@ def free_consultation(specialist: Specialist, request: HttpRequest) -> Section |
     reader = local_time.for_request(request, fallback=specialist.time_zone)
     existing = existing_consultation(client=request.user, specialist=specialist)
     if existing is not None:
+        upcoming = existing.status == Consultation.Status.CONFIRMED and existing.starts_at > now
         return Section(
             template="bookings/_profile_section.html",
             order=10,
             context={
                 "existing": existing,
-                "upcoming": existing.status == Consultation.Status.CONFIRMED
-                and existing.starts_at > now,
+                "upcoming": upcoming,
                 "zone": reader.key,
+                "waiting": waitlist.entry_of(client=request.user, specialist=specialist)
+                if upcoming
+                else None,
             },
         )
     found = availability.slots_for(

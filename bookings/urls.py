@@ -29,4 +29,5 @@ urlpatterns = [
     path("waitlist/leave/<str:token>/", waitlist.leave_link, name="waitlist_leave_link"),
     path("waitlist/held/<int:pk>/", waitlist.hold, name="hold"),
     path("waitlist/held/<int:pk>/let-go/", waitlist.let_go, name="hold_let_go"),
+    path("waitlist/held/<int:pk>/move/", waitlist.move, name="hold_move"),
 ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bookings import booking, meeting, sections
+from bookings import booking, meeting, sections, waitlist
 from bookings.forms import BookingForm, FitForm, parse_slot
 from bookings.models import Consultation
 from bookings.views.access import CONSULTATIONS_PROMPT, own_consultation
@@ -41,7 +41,9 @@ def pick_slot(request: HttpRequest, slug: str) -> HttpResponse:
     existing = sections.existing_consultation(client=request.user, specialist=specialist)
     if existing is not None:
         return redirect(specialist.get_absolute_url() + "#free-consultation")
-    return render(request, "bookings/pick_slot.html", picker_context(request, specialist))
+    context = picker_context(request, specialist)
+    context["waiting"] = waitlist.entry_of(client=request.user, specialist=specialist)
+    return render(request, "bookings/pick_slot.html", context)
 
 
 def _booking_details(request: HttpRequest, slug: str) -> str | None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bookings import booking, calendar, meeting, parties
+from bookings import booking, calendar, meeting, parties, waitlist
 from bookings.forms import ChangeForm, CloseForm, RescheduleForm
 from bookings.models import Consultation
 from bookings.views.access import CONSULTATIONS_PROMPT, own_consultation
@@ -69,6 +69,9 @@ def _detail_page(
             consultation=consultation, by=request.user, now=now
         ),
         "close_form": close_form,
+        "waiting": waitlist.entry_of(client=request.user, specialist=consultation.specialist)
+        if party == Consultation.Party.CLIENT
+        else None,
     }
     return render(request, "bookings/detail.html", context, status=status)
 

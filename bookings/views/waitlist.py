@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bookings import emails, waitlist
+from bookings import booking, emails, parties, waitlist
 from bookings.forms import slot_value
 from bookings.models import Hold, WaitlistEntry
 from directory import local_time
@@ -99,7 +99,15 @@ def _held_for(request: AuthenticatedHttpRequest, pk: int) -> Hold:
 @login_prompt_required(WAITLIST_PROMPT)
 @require_http_methods(["GET"])
 def hold(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    held = _held_for(request, pk)
+    return _hold_page(request, _held_for(request, pk))
+
+
+def _hold_page(
+    request: AuthenticatedHttpRequest, held: Hold, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    """The held time: booked from the usual confirmation, or, for a client who has a
+    consultation with the specialist, moved to with one button."""
+    now = timezone.now()
     reader = local_time.for_request(request, fallback=held.specialist.time_zone)
     book_url = (
         reverse("bookings:book", kwargs={"slug": held.specialist.slug})
@@ -108,11 +116,27 @@ def hold(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "hold": held,
-        "live": waitlist.live_hold(hold=held, now=timezone.now()),
+        "live": waitlist.live_hold(hold=held, now=now),
+        "moving": parties.movable_consultation(
+            client=request.user, specialist=held.specialist, now=now
+        ),
         "reader": reader,
         "book_url": book_url,
+        "error": error,
     }
-    return render(request, "bookings/hold.html", context)
+    return render(request, "bookings/hold.html", context, status=status)
+
+
+@login_prompt_required(WAITLIST_PROMPT)
+@require_POST
+def move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    held = _held_for(request, pk)
+    try:
+        consultation = waitlist.move_to_hold(hold=held, client=request.user, now=timezone.now())
+    except booking.BookingError as error:
+        return _hold_page(request, held, error=str(error), status=400)
+    messages.success(request, _("Moved to the earlier time. We have told them."))
+    return redirect(consultation)
 
 
 @login_prompt_required(WAITLIST_PROMPT)

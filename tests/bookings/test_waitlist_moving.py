@@ -6,6 +6,7 @@ from datetime import time, timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from bookings import availability, booking, holds, hours, waitlist
@@ -207,3 +208,82 @@ def test_a_wait_for_a_time_before_a_moment_that_has_passed_ends():
     _sweep(after=mine.starts_at - timezone.now() + timedelta(minutes=1))
 
     assert list(WaitlistEntry.objects.values_list("client", flat=True)) == [other.client_id]
+
+
+# --- Pages -----------------------------------------------------------------------------
+
+
+def test_the_held_page_moves_the_consultation_for_its_holder_only(client):
+    specialist, booked = _full_specialist()
+    mine, freed = booked[3], booked[0]
+    _join(mine.client, specialist)
+    booking.cancel(consultation=freed, by=freed.client, now=timezone.now())
+    _sweep()
+    held = Hold.objects.get()
+    move = reverse("bookings:hold_move", kwargs={"pk": held.pk})
+
+    client.force_login(UserFactory())
+    assert client.post(move).status_code == 404
+    client.logout()
+    assert client.post(move).status_code == 403
+    client.force_login(mine.client)
+    page = client.get(held.get_absolute_url()).content.decode()
+    assert "Move my consultation to this time" in page
+    assert "Book this time" not in page
+    response = client.post(move)
+
+    assert response.status_code == 302
+    assert response.url == mine.get_absolute_url()
+    assert Consultation.objects.get(pk=mine.pk).starts_at == freed.starts_at
+    again = client.post(move)
+    assert again.status_code == 400
+    assert "That is the time already booked" in again.content.decode()
+
+
+def test_the_consultation_page_offers_the_waitlist_and_then_shows_the_wait(client):
+    specialist, booked = _full_specialist()
+    mine = booked[3]
+    client.force_login(mine.client)
+
+    page = client.get(mine.get_absolute_url()).content.decode()
+    assert "Tell me if an earlier time opens" in page
+    joined = client.post(reverse("bookings:waitlist_join", kwargs={"slug": specialist.slug}))
+    assert joined.status_code == 302
+    page = client.get(mine.get_absolute_url()).content.decode()
+
+    assert "Tell me if an earlier time opens" not in page
+    assert "You have been on the waitlist since" in page
+    assert "Leave this waitlist" in page
+    client.force_login(specialist.owner)
+    assert "earlier time" not in client.get(mine.get_absolute_url()).content.decode()
+
+
+def test_the_profile_offers_a_booked_client_an_earlier_time(client):
+    specialist, booked = _full_specialist()
+    mine = booked[3]
+    client.force_login(mine.client)
+
+    profile = client.get(specialist.get_absolute_url()).content.decode()
+
+    assert "Tell me if an earlier time opens" in profile
+    _join(mine.client, specialist)
+    profile = client.get(specialist.get_absolute_url()).content.decode()
+    assert "Leave this waitlist" in profile
+
+
+def test_someone_waiting_sees_their_wait_and_a_leave_button_instead_of_join(client):
+    specialist, _booked = _full_specialist()
+    person = UserFactory()
+    client.force_login(person)
+    picker = reverse("bookings:pick", kwargs={"slug": specialist.slug})
+    assert "Tell me when an earlier time opens" in client.get(picker).content.decode()
+    entry = _join(person, specialist)
+
+    page = client.get(picker).content.decode()
+
+    assert "Tell me when an earlier time opens" not in page
+    assert "You have been on the waitlist since" in page
+    assert reverse("bookings:waitlist_leave", kwargs={"pk": entry.pk}) in page
+    left = client.post(reverse("bookings:waitlist_leave", kwargs={"pk": entry.pk}))
+    assert left.status_code == 302
+    assert "Tell me when an earlier time opens" in client.get(picker).content.decode()

@@ -89,6 +89,8 @@ EXPECTED = {
     "bookings:waitlist_leave_link": everyone("200/200"),
     "bookings:hold": row(LOGIN, "200/405", *["404/405"] * 4),
     "bookings:hold_let_go": row(LOGIN, "405/302", *["405/404"] * 4),
+    # client_b has no consultation with specialist_2 to move to the held time.
+    "bookings:hold_move": row(LOGIN, "405/400", *["405/404"] * 4),
     # Calendar connections are the specialist's own; specialist 1 has a CalDAV account.
     "calendars:list": row(LOGIN, "404/405", "200/405", "404/405", "404/405", "200/405"),
     "calendars:subscribe": row(LOGIN, "405/404", "405/400", "405/404", "405/404", "405/400"),
@@ -180,6 +182,7 @@ def url_for(name: str, world: World) -> str:
         "bookings:waitlist_leave_link": {"token": leave_token(world.hold)},
         "bookings:hold": {"pk": world.hold.pk},
         "bookings:hold_let_go": {"pk": world.hold.pk},
+        "bookings:hold_move": {"pk": world.hold.pk},
         "calendars:choose": {"pk": world.calendar_connection.pk},
         "calendars:sync": {"pk": world.calendar_connection.pk},
         "calendars:remove": {"pk": world.calendar_connection.pk},
