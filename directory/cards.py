@@ -87,23 +87,6 @@ def card_rows(queryset: QuerySet[Specialist]) -> QuerySet[Specialist]:
     return queryset.only(*CARD_FIELDS).annotate(card_specialties=tags)
 
 
-def with_specialties(cards: Sequence[Specialist]) -> None:
-    """Load the specialties of cards picked from a larger pool (matching) in one query, as
-    `card.card_specialties`, like `card_rows` reads them."""
-    if not cards:
-        return
-    tags: dict[int, list[Tag]] = {card.pk: [] for card in cards}
-    rows = (
-        Specialist.specialties.through.objects.filter(specialist_id__in=tags)
-        .order_by("specialty__name", "specialty_id")
-        .values_list("specialist_id", "specialty__slug", "specialty__name")
-    )
-    for specialist_id, slug, name in rows:
-        tags[specialist_id].append(Tag(slug, name))
-    for card in cards:
-        card.card_specialties = tags[card.pk][:TOP_SPECIALTIES]  # type: ignore[attr-defined]
-
-
 # The card's display strings are made here rather than with template tags and filters:
 # a results page shows 23 cards, and per-card template logic was a third of its time.
 

@@ -5,13 +5,15 @@ directory through directory.search, with its GIN index; the topics named in the 
 words (through the shared vocabulary) keep those who list at least one. The first POOL of
 them in the directory's own order (free consultations first, soonest free) are then scored
 by a pure function: shared topics weigh most, then the budget or insurance, the times that
-suit, and a free consultation soon. So the answer costs a fixed number of queries whatever
+suit, and a free consultation soon. The pool is read as plain rows of what the scoring needs;
+only the SHOWN are then read as cards. So the answer costs a fixed number of queries whatever
 the size of the directory.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.postgres.search import SearchQuery
@@ -20,18 +22,32 @@ from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from directory import filters, licensing, local_time, search, taxonomy
-from directory.cards import CARD_FIELDS, DEFAULT_ORDER, with_specialties
+from directory.cards import DEFAULT_ORDER, card_rows
 from directory.models import Specialist
 from matching.answers import Answers
 
 POOL = 200
 SHOWN = 10
 SOON = timedelta(days=7)
-MATCH_FIELDS = (*CARD_FIELDS, "free_times")
+# What the scoring reads of each candidate.
+SCORED_FIELDS = (
+    "pk",
+    "city",
+    "region",
+    "country",
+    "time_zone",
+    "fee_per_session",
+    "fee_currency",
+    "sliding_scale_from",
+    "offers_free_consultation",
+    "next_free_slot_at",
+    "free_times",
+)
 
 
 @dataclass
 class Match:
+    # A row of SCORED_FIELDS while ranking, the card once shown.
     specialist: Specialist
     score: int
     reasons: list[str] = field(default_factory=list)
@@ -62,9 +78,9 @@ def search_for(answers: Answers) -> search.Search:
 
 def candidates(
     answers: Answers, *, topics: list[int], options: search.Options, now: datetime
-) -> QuerySet[Specialist]:
+) -> QuerySet[Specialist, Any]:
     """Published specialists who meet the firm wishes and list one of `topics` (specialty
-    ids; any specialty when empty), in the directory's order."""
+    ids; any specialty when empty), in the directory's order, as rows of SCORED_FIELDS."""
     queryset = search.matching(search_for(answers), options=options, now=now)
     if topics:
         if search.uses_full_text():
@@ -81,7 +97,7 @@ def candidates(
                     )
                 )
             )
-    return queryset.order_by(*DEFAULT_ORDER).only(*MATCH_FIELDS)
+    return queryset.order_by(*DEFAULT_ORDER).values_list(*SCORED_FIELDS, named=True)
 
 
 def topic_ids(answers: Answers, *, options: search.Options) -> list[int]:
@@ -98,15 +114,14 @@ def load_facts(
     ids = [specialist.pk for specialist in pool]
     shared: dict[int, list[str]] = defaultdict(list)
     if topics and ids:
-        rows = (
-            Specialist.specialties.through._default_manager.filter(
-                specialist_id__in=ids, specialty_id__in=topics
-            )
-            .order_by("specialty__name")
-            .values_list("specialist_id", "specialty__name")
-        )
-        for specialist_id, name in rows:
-            shared[specialist_id].append(name)
+        names = {option.pk: option.name for option in options.specialties}
+        rows = Specialist.specialties.through._default_manager.filter(
+            specialist_id__in=ids, specialty_id__in=topics
+        ).values_list("specialist_id", "specialty_id")
+        for specialist_id, specialty_id in rows:
+            shared[specialist_id].append(names[specialty_id])
+        for found in shared.values():
+            found.sort()
     payer = options.find("payers", answers.payer) if answers.payer else None
     payer_ids: frozenset[int] = frozenset()
     if payer is not None and ids:
@@ -145,9 +160,16 @@ def _when(moment: datetime, zone: ZoneInfo) -> str:
 
 
 def score(
-    specialist: Specialist, *, answers: Answers, facts: Facts, now: datetime, zone: ZoneInfo | None
+    specialist: Specialist,
+    *,
+    answers: Answers,
+    facts: Facts,
+    now: datetime,
+    zone: ZoneInfo | None,
+    explain: bool = True,
 ) -> Match:
-    """One candidate's score and the reasons a person would understand. Pure."""
+    """One candidate's score and the reasons a person would understand. Pure. Without
+    `explain`, the next free time is not worded (the whole pool is scored, few are shown)."""
     match = Match(specialist=specialist, score=0)
     shared = facts.topics.get(specialist.pk, [])
     if shared:
@@ -186,6 +208,7 @@ def score(
     moment = specialist.next_free_slot_at
     if specialist.offers_free_consultation and moment is not None and moment >= now:
         match.score += 2 if moment <= now + SOON else 1
+    if explain and specialist.offers_free_consultation and moment is not None and moment >= now:
         shown_zone = zone or local_time.zone_named(specialist.time_zone) or ZoneInfo("UTC")
         match.reasons.append(
             _("Free consultation %(when)s") % {"when": _when(moment, shown_zone)}
@@ -199,11 +222,15 @@ def rank(
 ) -> list[Match]:
     """The best SHOWN candidates, highest score first; ties keep the directory's order. Pure."""
     scored = [
-        score(specialist, answers=answers, facts=facts, now=now, zone=zone) for specialist in pool
+        score(specialist, answers=answers, facts=facts, now=now, zone=zone, explain=False)
+        for specialist in pool
     ]
     order = {id(match): index for index, match in enumerate(scored)}
     scored.sort(key=lambda match: (-match.score, order[id(match)]))
-    return scored[:SHOWN]
+    return [
+        score(match.specialist, answers=answers, facts=facts, now=now, zone=zone)
+        for match in scored[:SHOWN]
+    ]
 
 
 @dataclass(frozen=True)
@@ -216,13 +243,20 @@ def match(
     answers: Answers, *, options: search.Options, now: datetime, reader: ZoneInfo | None = None
 ) -> Result:
     """The ranked matches for these answers; times in the zone the answers came from, else
-    `reader`'s. Queries: the pool, the shared topics, the payer (when asked), and the cards'
-    specialties."""
+    `reader`'s. Queries: the pool, the shared topics, the payer (when asked), and the cards
+    shown."""
     topics = topic_ids(answers, options=options)
     pool = list(candidates(answers, topics=topics, options=options, now=now)[:POOL])
     facts = load_facts(pool, topics=topics, answers=answers, options=options)
     zone = local_time.zone_named(answers.tz) or reader
-    matches = rank(pool, answers=answers, facts=facts, now=now, zone=zone)
-    with_specialties([m.specialist for m in matches])
+    ranked = rank(pool, answers=answers, facts=facts, now=now, zone=zone)
+    shown = [match.specialist.pk for match in ranked]
+    cards = {card.pk: card for card in card_rows(Specialist.objects.filter(pk__in=shown))}
+    # One unlisted meanwhile is left out rather than shown from the old row.
+    matches = [
+        replace(match, specialist=cards[pk])
+        for match, pk in zip(ranked, shown, strict=True)
+        if pk in cards
+    ]
     names = {option.pk: option.name for option in options.specialties}
     return Result(matches=matches, topics=[names[pk] for pk in topics])

@@ -39,22 +39,6 @@ def test_an_unknown_zone_hides_the_time_rather_than_failing():
     )
 
 
-def test_a_card_shows_its_first_three_specialties_by_name(make_specialist, taxonomy):
-    specialist = make_specialist(
-        specialties=[taxonomy["trauma"], taxonomy["grief"], taxonomy["anxiety"]]
-    )
-    other = make_specialist()
-
-    cards.with_specialties([specialist, other])
-
-    assert [tag.name for tag in specialist.card_specialties] == [
-        "Anxiety",
-        "Grief and loss",
-        "Trauma",
-    ]
-    assert other.card_specialties == []
-
-
 def test_cards_read_with_their_first_three_specialties_by_name(make_specialist, taxonomy):
     specialist = make_specialist(
         specialties=[
