@@ -193,9 +193,11 @@ class Specialist(models.Model):
                 condition=models.Q(status="published"),
                 name="specialist_soonest_order",
             ),
-            # Distance search narrows to a box of latitudes (and longitudes) first.
+            # Distance search narrows to a box of latitudes (and longitudes) first, and on
+            # PostgreSQL finds, orders and counts a page of ids from this index alone.
             models.Index(
                 fields=["latitude", "longitude"],
+                include=["id", "offers_free_consultation", "next_free_slot_at"],
                 condition=models.Q(status="published", offers_in_person=True),
                 name="specialist_in_person_place",
             ),

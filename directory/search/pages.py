@@ -10,7 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.utils.translation import gettext as _
 
-from directory import filters, promotions, understanding
+from directory import filters, nearby, promotions, understanding
 from directory.cards import card_rows
 from directory.models import Specialist
 from directory.search import query
@@ -78,18 +78,19 @@ def _page(
     if count is None and not _likely_few(search):
         count = _count(base, search)
     if count is not None:
-        return _paginator(ordered(base, search, count=count), count).get_page(requested)
+        return _paginator(ordered(base, search, count=count), search, count).get_page(requested)
     # Ordered as for few matches (by relevance when there are words); corrected below if not.
-    cards = card_rows(ordered(base, search, count=0))
     offset = (requested - 1) * PAGE_SIZE
-    rows = list(cards.annotate(total=Window(Count("*")))[offset : offset + PAGE_SIZE])
-    if rows:
-        count = _remember(rows[0].total, search)  # type: ignore[attr-defined]
+    rows, total = _read(
+        ordered(base, search, count=0), search, slice(offset, offset + PAGE_SIZE), total=True
+    )
+    if total is not None:
+        count = _remember(total, search)
     elif requested == 1:
         count = 0
     else:
         count = _count(base, search)
-    paginator = _paginator(ordered(base, search, count=count), count)
+    paginator = _paginator(ordered(base, search, count=count), search, count)
     if rows and query.ranks(search, count=0) == query.ranks(search, count=count):
         return Page(rows, requested, paginator)
     return paginator.get_page(requested)
@@ -113,15 +114,15 @@ def _licensed_first(base: QuerySet[Specialist], search: Search, *, requested: in
         for name, part in parts.items()
     }
     # The paginator numbers the pages from the total; its own list is never read.
-    paginator = _paginator(ordered(base, search, count=0), sum(counts.values()))
+    paginator = _paginator(ordered(base, search, count=0), search, sum(counts.values()))
     number = max(1, min(requested, paginator.num_pages))
     in_order = replace(search, lives_in="")  # each part in the order asked for
     offset, rows = (number - 1) * PAGE_SIZE, list[Specialist]()
     for name, part in parts.items():
         wanted = PAGE_SIZE - len(rows)
         if wanted and offset < counts[name]:
-            cards = card_rows(ordered(part, in_order, count=paginator.count))
-            rows += list(cards[offset : offset + wanted])
+            part_rows = ordered(part, in_order, count=paginator.count)
+            rows += _read(part_rows, search, slice(offset, offset + wanted), total=False)[0]
         offset = max(0, offset - counts[name])
     return Page(rows, number, paginator)
 
@@ -140,10 +141,52 @@ def _remember(count: int, search: Search, part: str = "") -> int:
     return count
 
 
-def _paginator(queryset: QuerySet[Specialist], count: int) -> Paginator:
-    paginator = Paginator(card_rows(queryset), PAGE_SIZE)
+def _paginator(queryset: QuerySet[Specialist], search: Search, count: int) -> Paginator:
+    # _Cards is sliced only: Paginator is told the count.
+    paginator: Paginator[Specialist] = Paginator(_Cards(queryset, search), PAGE_SIZE)  # type: ignore[arg-type]
     paginator.count = count  # type: ignore[misc]  # known already; Paginator would count again
     return paginator
+
+
+class _Cards:
+    """What a paginator pages through: the cards of each page, read by `_read`."""
+
+    def __init__(self, queryset: QuerySet[Specialist], search: Search) -> None:
+        self.queryset, self.search = queryset, search
+
+    def __getitem__(self, window: slice) -> list[Specialist]:
+        return _read(self.queryset, self.search, window, total=False)[0]
+
+
+def _read(
+    queryset: QuerySet[Specialist], search: Search, window: slice, *, total: bool
+) -> tuple[list[Specialist], int | None]:
+    """The cards in `window` of `queryset`'s order and, with `total`, how many it holds
+    (None when the window is empty).
+
+    A distance search reads the window's ids first, which PostgreSQL finds, orders and
+    counts from the index of places alone, and then only those cards: read in one query,
+    every row in the search's box would be read.
+    """
+    if search.place is None:
+        cards = card_rows(queryset)
+        if not total:
+            return list(cards[window]), None
+        rows: list[Specialist] = list(cards.annotate(total=Window(Count("*")))[window])
+        return rows, rows[0].total if rows else None  # type: ignore[attr-defined]
+    if total:
+        picked = list(
+            queryset.annotate(total=Window(Count("*"))).values_list("pk", "total")[window]
+        )
+    else:
+        picked = [(pk, None) for pk in queryset.values_list("pk", flat=True)[window]]
+    ids = [pk for pk, _total in picked]
+    found = card_rows(Specialist.objects.filter(pk__in=ids)).annotate(
+        distance_km=nearby.distance_from(search.place)
+    )
+    by_id = {card.pk: card for card in found}
+    # One unlisted between the two reads is left out rather than shown from the old row.
+    return [by_id[pk] for pk in ids if pk in by_id], picked[0][1] if picked else None
 
 
 def find(search: Search, *, options: Options, now: datetime) -> Results:

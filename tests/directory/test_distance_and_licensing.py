@@ -63,6 +63,25 @@ def test_within_a_distance_keeps_in_person_practices_that_close_nearest_first():
     assert cards(wider) == ["Toronto", "Mississauga", "Hamilton"]
 
 
+def test_a_later_page_nearest_first_reads_its_cards_by_id_with_their_distances(monkeypatch):
+    monkeypatch.setattr(search.pages, "PAGE_SIZE", 2)
+    monkeypatch.setattr(search.pages, "CACHED_COUNT_ABOVE", 2)  # counted, then paged
+    for name in ("A", "B", "C"):
+        at("Toronto", "Ontario", "Canada", name=f"Toronto {name}")
+    at("Mississauga", "Ontario", "Canada")
+    at("Hamilton", "Ontario", "Canada")
+    params = {"near": "Toronto", "within": "100", "sort": "distance"}
+
+    first, second = find(params), find({**params, "page": "2"})
+    last = find({**params, "page": "3"})
+
+    assert first.count == second.count == last.count == 5
+    assert cards(first) == ["Toronto A", "Toronto B"]
+    assert cards(second) == ["Toronto C", "Mississauga"]
+    assert cards(last) == ["Hamilton"]
+    assert 20 < second.page.object_list[1].distance_km < 30
+
+
 def test_a_place_without_a_distance_means_25_km():
     at("Toronto", "Ontario", "Canada")
     at("Hamilton", "Ontario", "Canada")
