@@ -8,7 +8,6 @@ bookings still succeed, and their notices go out once it is back.
 """
 
 import logging
-import uuid
 from datetime import datetime, timedelta
 
 from django.core.mail import get_connection
@@ -56,21 +55,13 @@ def queue_hold(*, hold: Hold, now: datetime) -> None:
 def send_pending(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
     """Send the oldest unsent notices, each at most once; the number sent by this call.
 
-    A claim left by a worker that died is taken over once it is STALE_CLAIM old.
+    A claim left by a worker that died is taken over once it is stale (outbox.claims).
     """
-    ids = list(
-        Notice.objects.unclaimed(now=now)
-        .filter(sent_at=None, due_at__lte=now)
-        .order_by("due_at", "pk")
-        .values_list("pk", flat=True)[:batch_size]
+    token, ids = Notice.objects.filter(sent_at=None, due_at__lte=now).claim_first(
+        now=now, limit=batch_size, order_by=("due_at", "pk")
     )
     if not ids:
         return 0
-    token = uuid.uuid4().hex
-    # Of two sweeps that read the same ids, the re-checked condition gives each row to one.
-    Notice.objects.unclaimed(now=now).filter(pk__in=ids, sent_at=None).update(
-        claimed_at=now, claim=token
-    )
     mine = Notice.objects.filter(pk__in=ids, claim=token, sent_at=None)
     sent = 0
     held: set[int] = set()  # left claimed: could not be rendered or was refused
@@ -92,11 +83,11 @@ def send_pending(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
                     logger.warning("notice %s refused: %s", notice.pk, type(error).__name__)
                     held.add(notice.pk)
                     continue
-                sent += Notice.objects.filter(pk=notice.pk).update(sent_at=now)
+                sent += Notice.objects.filter(pk=notice.pk).mark_sent(now=now)
     finally:
         # Whatever was not sent goes back at once for the retry (or the next sweep); what
         # could not be rendered or was refused waits until its claim is stale.
-        mine.exclude(pk__in=held).update(claimed_at=None, claim="")
+        mine.exclude(pk__in=held).release()
     return sent
 
 

@@ -4,7 +4,7 @@ A beat task sweeps what is due every minute and hands batches of ids to workers.
 claims its rows with one conditional UPDATE, so two workers never send the same reminder,
 then sends the batch over one e-mail connection, marking each reminder sent as soon as the
 mail server has taken its message. A claim left by a worker that died is taken over once
-it is STALE_CLAIM old.
+it is stale (outbox.claims).
 
 What that guarantees when things fail:
 - Nothing is lost: a reminder not yet handed off stays unsent, and its claim is given back
@@ -21,7 +21,6 @@ SMTP cannot acknowledge exactly once; the window is one message wide, never a ba
 
 import logging
 import smtplib
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -33,6 +32,7 @@ from django.db.models import Q
 
 from bookings import emails
 from bookings.models import Consultation, Reminder
+from outbox.claims import mark_one_sent_sql
 
 BATCH_SIZE = 500
 FOLLOW_UP_AFTER = timedelta(hours=1)
@@ -121,7 +121,7 @@ def _commits_without_flush() -> Iterator[None]:
 
 
 # Runs once per reminder sent, so written out: the ORM would cost more than the round trip.
-_MARK_SENT = f"UPDATE {Reminder._meta.db_table} SET sent_at = %s WHERE id = %s AND claim = %s"  # noqa: S608
+_MARK_SENT = mark_one_sent_sql(Reminder)
 
 
 RECHECK_EVERY = 50
@@ -174,12 +174,10 @@ def send_batch(*, reminder_ids: list[int], now: datetime) -> int:
     no reminder for its old time. Raises what the e-mail backend raises, after giving back
     the claim on what it did not send.
     """
-    token = uuid.uuid4().hex
-    claimed = (
+    token, claimed = (
         Reminder.objects.filter(pk__in=reminder_ids, sent_at=None, due_at__lte=now)
-        .unclaimed(now=now)
         .filter(pk__in=Reminder.objects.filter(_sendable(), pk__in=reminder_ids).values("pk"))
-        .update(claimed_at=now, claim=token)
+        .claim(now=now)
     )
     if not claimed:
         return 0
@@ -211,9 +209,9 @@ def send_batch(*, reminder_ids: list[int], now: datetime) -> int:
                         return sent  # too slow: another worker took the claim over, and the rest
     except BaseException:
         # Give the rest back at once so that the retry (or the next sweep) can send it.
-        mine.filter(sent_at=None).update(claimed_at=None, claim="")
+        mine.filter(sent_at=None).release()
         raise
     # What was skipped (cancelled since the claim) goes back; what could not be rendered or
     # was refused stays claimed until the claim is stale: tried again then, not every minute.
-    mine.filter(sent_at=None).exclude(pk__in=held).update(claimed_at=None, claim="")
+    mine.filter(sent_at=None).exclude(pk__in=held).release()
     return sent

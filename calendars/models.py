@@ -12,14 +12,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import ClaimQuerySet, Consultation
+from bookings.models import Consultation
 from directory.models import Specialist
+from outbox.claims import Claimed, ClaimQuerySet
 
 SYNC_EVERY = timedelta(minutes=10)
 REMOVAL_GIVES_UP = timedelta(hours=24)
 
 
-class CalendarConnection(models.Model):
+class CalendarConnection(Claimed):
     class Kind(models.TextChoices):
         ICS = "ics", _("Subscribed calendar (iCalendar address)")
         CALDAV = "caldav", _("CalDAV account")
@@ -48,8 +49,6 @@ class CalendarConnection(models.Model):
 
     # Scheduling: each connection is due at its own moment, so that syncs spread out.
     next_sync_at = models.DateTimeField(db_index=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim = models.CharField(max_length=32, blank=True)
 
     # Status shown to the specialist.
     last_attempt_at = models.DateTimeField(null=True, blank=True)
@@ -126,7 +125,7 @@ class RemoteObject(models.Model):
         return f"remote object #{self.pk}"
 
 
-class WrittenEvent(models.Model):
+class WrittenEvent(Claimed):
     """A consultation as an event in a specialist's CalDAV calendar.
 
     The write-back sweep claims the row with a conditional UPDATE, writes the consultation
@@ -139,8 +138,6 @@ class WrittenEvent(models.Model):
     uid = models.CharField(max_length=200)
     href = models.CharField(max_length=1000, blank=True)
     written_sequence = models.IntegerField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim = models.CharField(max_length=32, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
 
     objects = ClaimQuerySet.as_manager()

@@ -6,7 +6,6 @@ KEEP_ON_FAILURE; then they are dropped and the specialist is e-mailed once.
 """
 
 import hashlib
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -110,7 +109,7 @@ def _read_caldav(read: _Read, now: datetime) -> None:
 
 def _read(connection: CalendarConnection, now: datetime) -> _Read:
     """Fetch and parse, outside any transaction; failures become plain words."""
-    read = _Read(connection=connection, changes={"claimed_at": None, "claim": ""})
+    read = _Read(connection=connection)
     try:
         if connection.kind == CalendarConnection.Kind.CALDAV:
             _read_caldav(read, now)
@@ -130,13 +129,10 @@ def sync_connections(*, connection_ids: list[int], now: datetime) -> int:
     costs one shared UPDATE at the end, and a changed one its own short transaction.
     Never raises for what a calendar holds or how its server answers.
     """
-    token = secrets.token_hex(16)
     with quick_commit():
-        claimed = (
-            CalendarConnection.objects.filter(pk__in=connection_ids, removing_since=None)
-            .unclaimed(now=now)
-            .update(claimed_at=now, claim=token, last_attempt_at=now)
-        )
+        token, claimed = CalendarConnection.objects.filter(
+            pk__in=connection_ids, removing_since=None
+        ).claim(now=now, last_attempt_at=now)
     if not claimed:
         return 0
     horizon = BookingSettings.objects.filter(specialist_id=OuterRef("specialist_id"))
@@ -155,8 +151,8 @@ def sync_connections(*, connection_ids: list[int], now: datetime) -> int:
             _succeeded(read, now=now)
     if unchanged:
         with quick_commit():
-            CalendarConnection.objects.filter(pk__in=unchanged, claim=token).update(
-                claimed_at=None, claim="", last_success_at=now, **_CLEARED
+            CalendarConnection.objects.filter(pk__in=unchanged, claim=token).release(
+                last_success_at=now, **_CLEARED
             )
     return claimed
 
@@ -211,7 +207,7 @@ def _succeeded(read: _Read, *, now: datetime) -> None:
             )
         soon = now + timedelta(days=STATUS_DAYS)
         count = sum(1 for start, end in intervals if end > now and start < soon)
-        locked.update(
+        locked.release(
             **read.changes, **_CLEARED, last_success_at=now, busy_count=count, busy_hash=digest
         )
 
@@ -220,7 +216,7 @@ def _failed(
     connection: CalendarConnection, *, message: str, now: datetime, changes: dict[str, object]
 ) -> None:
     failing_since = connection.failing_since or now
-    CalendarConnection.objects.filter(pk=connection.pk).update(
+    CalendarConnection.objects.filter(pk=connection.pk).release(
         **changes, last_error=message[:300], failing_since=failing_since
     )
     if failing_since > now - KEEP_ON_FAILURE:

@@ -123,12 +123,8 @@ def write_event(*, event_id: int, now: datetime) -> bool:
     """Bring one consultation's event up to date, once, or take it out (see _retracted).
     False when there was nothing to do (another worker holds it, or it is current). A
     failure is kept on the row and the row is tried again at a later sweep."""
-    token = secrets.token_hex(16)
-    claimed = (
-        WrittenEvent.objects.filter(pk=event_id)
-        .unclaimed(now=now)
-        .filter(_stale() | _retracted(now))
-        .update(claimed_at=now, claim=token)
+    token, claimed = (
+        WrittenEvent.objects.filter(pk=event_id).filter(_stale() | _retracted(now)).claim(now=now)
     )
     if not claimed:
         return False
@@ -137,7 +133,7 @@ def write_event(*, event_id: int, now: datetime) -> bool:
     )
     retract = WrittenEvent.objects.filter(pk=event_id).filter(_retracted(now)).exists()
     consultation = row.consultation
-    done: dict[str, object] = {"claimed_at": None, "claim": ""}
+    done: dict[str, object] = {}
     try:
         client = caldav_sync.client_for(row.calendar.connection)
         calendar = caldav_sync.calendar_at(client=client, url=row.calendar.url)
@@ -159,5 +155,5 @@ def write_event(*, event_id: int, now: datetime) -> bool:
             WrittenEvent.objects.filter(pk=event_id, claim=token).delete()
             return True
         done.update(written_sequence=consultation.sequence, href=href, last_error="")
-    WrittenEvent.objects.filter(pk=event_id, claim=token).update(**done)
+    WrittenEvent.objects.filter(pk=event_id, claim=token).release(**done)
     return True

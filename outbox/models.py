@@ -1,23 +1,18 @@
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import models
 from django.db.models import Q
 
-# A claim older than this belongs to a worker that died; another sweep takes the row over.
-STALE_CLAIM = timedelta(minutes=10)
+from outbox.claims import Claimed, ClaimQuerySet
 
 
-class EmailQuerySet(models.QuerySet):  # type: ignore[type-arg]
-    def claimable(self, *, now: datetime) -> "EmailQuerySet":
-        """Rows due now that no living worker holds and that were not given up on."""
-        return self.filter(
-            Q(claimed_at=None) | Q(claimed_at__lt=now - STALE_CLAIM),
-            failed_at=None,
-            due_at__lte=now,
-        )
+class EmailQuerySet(ClaimQuerySet):
+    def due(self, *, now: datetime) -> "EmailQuerySet":
+        """Rows due now that were not given up on (claimed or not)."""
+        return self.filter(failed_at=None, due_at__lte=now)
 
 
-class Email(models.Model):
+class Email(Claimed):
     """An e-mail to send once the change that caused it is committed: the outbox.
 
     Written in the change's own transaction, so it exists exactly when the change does.
@@ -31,8 +26,6 @@ class Email(models.Model):
     created_at = models.DateTimeField()
     due_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim = models.CharField(max_length=32, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
 
     objects = EmailQuerySet.as_manager()

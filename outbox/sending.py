@@ -11,7 +11,6 @@ again later, less and less often, and given up on after MAX_ATTEMPTS.
 """
 
 import logging
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from smtplib import SMTPException
@@ -53,18 +52,11 @@ def send_due(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
     (sent, or found by its sender to have nothing left to say).
 
     A sent row is deleted. A worker that dies between sending and deleting leaves its claim,
-    which goes stale after STALE_CLAIM: that e-mail may then go out twice, never not at all.
+    which goes stale (outbox.claims): that e-mail may then go out twice, never not at all.
     """
-    ids = list(
-        Email.objects.claimable(now=now)
-        .order_by("due_at", "pk")
-        .values_list("pk", flat=True)[:batch_size]
+    token, ids = Email.objects.due(now=now).claim_first(
+        now=now, limit=batch_size, order_by=("due_at", "pk")
     )
-    if not ids:
-        return 0
-    token = uuid.uuid4().hex
-    # Of two sweeps that read the same ids, the re-checked condition gives each row to one.
-    Email.objects.claimable(now=now).filter(pk__in=ids).update(claimed_at=now, claim=token)
     sent = 0
     for email in Email.objects.filter(pk__in=ids, claim=token).order_by("due_at", "pk"):
         try:
@@ -94,9 +86,6 @@ def _failed(email: Email, *, error: Exception, now: datetime) -> None:
     if given_up:
         Email.objects.filter(pk=email.pk).update(attempts=attempts, failed_at=now)
         return
-    Email.objects.filter(pk=email.pk).update(
-        attempts=attempts,
-        due_at=now + RETRY_AFTER * 2 ** (attempts - 1),
-        claimed_at=None,
-        claim="",
+    Email.objects.filter(pk=email.pk).release(
+        attempts=attempts, due_at=now + RETRY_AFTER * 2 ** (attempts - 1)
     )

@@ -9,13 +9,10 @@ client and specialist, one reminder of each kind per consultation.
 from bookings.models.booking_settings import BookingSettings, new_feed_token
 from bookings.models.consultations import (
     CONSULTATION_MINUTES,
-    STALE_CLAIM,
-    ClaimQuerySet,
     Consultation,
     ConsultationQuerySet,
     Notice,
     Reminder,
-    SentOnce,
 )
 from bookings.models.hours import MIDNIGHT, AvailabilityException, BusyTime, Weekday, WeeklyHours
 from bookings.models.waitlist import Hold, WaitlistEntry
@@ -23,17 +20,14 @@ from bookings.models.waitlist import Hold, WaitlistEntry
 __all__ = [
     "CONSULTATION_MINUTES",
     "MIDNIGHT",
-    "STALE_CLAIM",
     "AvailabilityException",
     "BookingSettings",
     "BusyTime",
-    "ClaimQuerySet",
     "Consultation",
     "ConsultationQuerySet",
     "Hold",
     "Notice",
     "Reminder",
-    "SentOnce",
     "WaitlistEntry",
     "Weekday",
     "WeeklyHours",

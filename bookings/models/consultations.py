@@ -1,7 +1,5 @@
 """Free consultations, their reminders and the outbox of notices about changes."""
 
-from datetime import datetime, timedelta
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -9,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Specialist
+from outbox.claims import SentOnce
 
 CONSULTATION_MINUTES = 30
 
@@ -104,30 +103,6 @@ class Consultation(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
-
-
-# A claim held this long belongs to a worker that died; the next sweep takes it over.
-STALE_CLAIM = timedelta(minutes=10)
-
-
-class ClaimQuerySet(models.QuerySet):  # type: ignore[type-arg]
-    def unclaimed(self, *, now: datetime) -> "ClaimQuerySet":
-        """Rows no worker holds: never claimed, or claimed STALE_CLAIM ago or more."""
-        return self.filter(Q(claimed_at=None) | Q(claimed_at__lt=now - STALE_CLAIM))
-
-
-class SentOnce(models.Model):
-    """An e-mail sent once: a worker claims the row with a conditional UPDATE (its token in
-    `claim`), sends, and sets `sent_at`."""
-
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim = models.CharField(max_length=32, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ClaimQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
 
 
 class Reminder(SentOnce):

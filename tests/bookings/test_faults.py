@@ -28,8 +28,9 @@ from django.utils import timezone
 
 from bookings import reminders
 from bookings.emails import REMINDER_HEADER
-from bookings.models import STALE_CLAIM, Consultation, Reminder
+from bookings.models import Consultation, Reminder
 from config.mailbox import MailboxBackend
+from outbox.claims import STALE_CLAIM
 from tests.bookings.conftest import CELERY, REDIS_SERVER, ROOT, beat_tick, worker_env
 from tests.factories import SpecialistFactory, UserFactory
 

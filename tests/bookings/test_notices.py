@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from bookings import booking, notices
 from bookings.booking import BookingError
-from bookings.models import STALE_CLAIM, Notice
+from bookings.models import Notice
+from outbox.claims import STALE_CLAIM
 from tests.bookings.conftest import deliver_notices, free_slot
 from tests.factories import UserFactory
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from bookings import booking, reminders, tasks
-from bookings.models import STALE_CLAIM, Consultation, Reminder
+from bookings.models import Consultation, Reminder
+from outbox.claims import STALE_CLAIM
 from tests.bookings.conftest import free_slot, open_hours
 from tests.factories import ConsultationFactory, ReminderFactory, SpecialistFactory, UserFactory
 

@@ -19,7 +19,8 @@ from directory.models import Specialist
 from messaging import contact
 from messaging.models import ContactMessage
 from outbox import sending
-from outbox.models import STALE_CLAIM, Email
+from outbox.claims import STALE_CLAIM
+from outbox.models import Email
 from tests.bookings.mail_backends import HookedBackend
 from tests.factories import SpecialistFactory, UserFactory
 from tests.outbox.conftest import send_outbox
