@@ -9,7 +9,13 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-TIME_ZONE_CHOICES = [(key, key.replace("_", " ")) for key in sorted(available_timezones())]
+
+def zone_label(key: str) -> str:
+    """How a zone is named to people: "America/New_York" -> "America/New York"."""
+    return key.replace("_", " ")
+
+
+TIME_ZONE_CHOICES = [(key, zone_label(key)) for key in sorted(available_timezones())]
 
 
 def _current_zones() -> list[str]:
@@ -21,7 +27,7 @@ def _current_zones() -> list[str]:
 
 
 # What a form offers; TIME_ZONE_CHOICES stays what a stored value may be.
-OFFERED_TIME_ZONE_CHOICES = [(key, key.replace("_", " ")) for key in _current_zones()]
+OFFERED_TIME_ZONE_CHOICES = [(key, zone_label(key)) for key in _current_zones()]
 
 
 class UserManager(BaseUserManager["User"]):

@@ -5,6 +5,8 @@
     {{ moment|wall_time:zone }}         09:00 (01:30 EDT in a repeated hour)
     {% both_times moment reader other %}  … 09:00 your time · 19:30 in Kolkata
     {% also_at moment reader other %}     19:30 in Kolkata
+    {{ key|zone_label }}                America/New York (a zone choice's label, without
+                                        a search through the four hundred choices)
 
 `zone` is a ReaderZone, a ZoneInfo or an IANA key; an unknown key reads as UTC.
 """
@@ -16,8 +18,10 @@ from django import template
 
 from directory import local_time
 from directory.local_time import ReaderZone
+from directory.models.users import zone_label
 
 register = template.Library()
+register.filter("zone_label", zone_label)
 
 Zone = ReaderZone | ZoneInfo | str | None
 
