@@ -159,8 +159,9 @@ def _search_context(
         "results": results,
         "search": parsed,
         "options": options,
-        # The form shows the search and the lists it picks from, and nothing else.
-        "form_key": f"{parsed.querystring(page=None)}|{options.version}",
+        # The form shows the search and the lists it picks from, and nothing else; a place
+        # we could not find narrows nothing, so only `near` keeps it in the key.
+        "form_key": f"{parsed.querystring(page=None, near=parsed.near)}|{options.version}",
         "page_obj": page,
         "distances": sorted({*nearby.DISTANCE_CHOICES, parsed.within or nearby.DEFAULT_KM}),
         "within": parsed.within or nearby.DEFAULT_KM,

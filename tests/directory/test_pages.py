@@ -33,6 +33,18 @@ def test_the_search_form_shows_the_search_and_lists_it_was_drawn_for(client, tax
     assert '<option value="stage-fright">' in client.get("/specialists/").content.decode()
 
 
+def test_the_search_form_shows_a_place_it_could_not_find_as_typed(client):
+    """An unknown place narrows nothing, yet the form drawn for it is not the plain one."""
+    near_field = 'name="near" type="text" value="Qwxyzzy"'
+    plain = client.get("/specialists/").content.decode()
+
+    unknown = client.get("/specialists/?near=Qwxyzzy").content.decode()
+
+    assert near_field not in " ".join(plain.split())
+    assert near_field in " ".join(unknown.split())
+    assert near_field not in " ".join(client.get("/specialists/").content.decode().split())
+
+
 @pytest.mark.parametrize(
     "query",
     [
