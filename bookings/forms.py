@@ -132,7 +132,9 @@ class BookingForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         show_slot_errors(self)
-        if data.get("mode") == Consultation.Mode.PHONE and not data.get("phone", "").strip():
+        # A number that was refused as malformed is already told; this is for none at all.
+        phone_missing = not self.has_error("phone") and not data.get("phone", "").strip()
+        if data.get("mode") == Consultation.Mode.PHONE and phone_missing:
             self.add_error("phone", _("Please give a phone number for a phone call."))
         return data
 

@@ -148,6 +148,22 @@ def test_bad_booking_input_gets_a_400_with_a_message_and_books_nothing(
     assert not Consultation.objects.exists()
 
 
+def test_a_malformed_phone_number_is_told_as_malformed_and_not_as_missing(
+    client, specialist, client_user
+):
+    client.force_login(client_user)
+
+    response = client.post(
+        reverse("bookings:book", kwargs={"slug": specialist.slug}),
+        {"slot": slot_value(free_slot(specialist).starts_at), "mode": "phone", "phone": "12"},
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["phone"] == [
+        "Please enter a phone number with its country code, for example +1 416 555 0100."
+    ]
+
+
 def test_a_taken_slot_is_a_form_message_not_a_server_error(client, specialist, client_user):
     slot = free_slot(specialist)
     booking.book(
