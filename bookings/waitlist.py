@@ -250,10 +250,16 @@ def sweep(*, now: datetime, batch: int = SWEEP_BATCH) -> int:
 
 
 def entry_of(*, client: User | AnonymousUser, specialist: Specialist) -> WaitlistEntry | None:
-    """The client's place on the specialist's waitlist, or None: shown where they could join."""
+    """The client's place on the specialist's waitlist with the time held for them (or None)
+    as `live`, or None: shown where they could join."""
     if not client.is_authenticated:
         return None
-    return WaitlistEntry.objects.filter(client=client, specialist=specialist).first()
+    entry = WaitlistEntry.objects.filter(client=client, specialist=specialist).first()
+    if entry is not None:
+        entry.live = Hold.objects.filter(  # type: ignore[attr-defined]
+            client=client, specialist=specialist, status=Hold.Status.HELD
+        ).first()
+    return entry
 
 
 def entries_of(*, client: User) -> list[WaitlistEntry]:

@@ -258,6 +258,22 @@ def test_the_consultation_page_offers_the_waitlist_and_then_shows_the_wait(clien
     assert "earlier time" not in client.get(mine.get_absolute_url()).content.decode()
 
 
+def test_the_consultation_page_and_the_profile_show_the_time_held_for_the_client(client):
+    specialist, booked = _full_specialist()
+    mine, freed = booked[3], booked[0]
+    _join(mine.client, specialist)
+    booking.cancel(consultation=freed, by=freed.client, now=timezone.now())
+    _sweep()
+    held = Hold.objects.get()
+    client.force_login(mine.client)
+
+    for page in (mine.get_absolute_url(), specialist.get_absolute_url()):
+        content = client.get(page).content.decode()
+        assert "A time is held for you" in content
+        assert held.get_absolute_url() in content
+        assert "If a time before" not in content
+
+
 def test_the_profile_offers_a_booked_client_an_earlier_time(client):
     specialist, booked = _full_specialist()
     mine = booked[3]
