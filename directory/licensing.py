@@ -68,12 +68,12 @@ def normalized(code: str) -> str:
 
 
 def covering(lives_in: str) -> Q:
-    """Licences (as a filter on `Licensure`) that let a specialist see someone living in
-    `lives_in`: the country's, the subdivision's, or for a whole country any of its own."""
+    """Specialists whose licence lets them see someone living in `lives_in`: the country's,
+    the subdivision's, or for a whole country any of its own (`Specialist.licensed_in`)."""
     country = lives_in.split("-", 1)[0]
     if lives_in == country:
-        return Q(area=country) | Q(area__startswith=f"{country}-")
-    return Q(area__in=[country, lives_in])
+        return Q(licensed_in__contains=f" {country} ") | Q(licensed_in__contains=f" {country}-")
+    return Q(licensed_in__contains=f" {country} ") | Q(licensed_in__contains=f" {lives_in} ")
 
 
 def area_for(*, region: str, country: str) -> str:

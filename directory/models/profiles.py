@@ -93,6 +93,12 @@ class Specialist(models.Model):
     # search reads these. Empty when the gazetteer does not know the city.
     latitude = models.FloatField(null=True, blank=True, editable=False)
     longitude = models.FloatField(null=True, blank=True, editable=False)
+    # Where the specialist is licensed (Licensure), as " CA CA-ON ": written by database
+    # triggers on every change of their Licensure rows (migration 0018), and held by the
+    # listing indexes, so that "licensed where I live" is answered from an index. Nullable
+    # with a database default only so that SQLite adds the column in place: rebuilding
+    # the table would drop the triggers that read it. It is never NULL.
+    licensed_in = models.TextField(null=True, db_default=models.Value(""), editable=False)  # noqa: DJ001
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
     fees = models.CharField(
         _("fee details"),
@@ -182,14 +188,28 @@ class Specialist(models.Model):
         # every DISTINCT); lists say which order they want.
         indexes = [
             models.Index(fields=["status", "offers_free_consultation"]),
-            # The default order of the directory, so that page 1 of 50,000 reads 20 rows.
+            # The default order of the directory, so that page 1 of 50,000 reads 20 rows; with
+            # where each is licensed and the common filters, so that "licensed where I live"
+            # is found from the index alone.
             models.Index(
                 fields=["-offers_free_consultation", "next_free_slot_at", "id"],
+                include=[
+                    "licensed_in",
+                    "offers_online",
+                    "offers_in_person",
+                    "accepting_new_clients",
+                ],
                 condition=models.Q(status="published"),
                 name="specialist_listing_order",
             ),
             models.Index(
                 fields=["next_free_slot_at", "-offers_free_consultation", "id"],
+                include=[
+                    "licensed_in",
+                    "offers_online",
+                    "offers_in_person",
+                    "accepting_new_clients",
+                ],
                 condition=models.Q(status="published"),
                 name="specialist_soonest_order",
             ),

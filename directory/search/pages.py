@@ -117,14 +117,16 @@ def _licensed_first(base: QuerySet[Specialist], search: Search, *, requested: in
     paginator = _paginator(ordered(base, search, count=0), search, sum(counts.values()))
     number = max(1, min(requested, paginator.num_pages))
     in_order = replace(search, lives_in="")  # each part in the order asked for
-    offset, rows = (number - 1) * PAGE_SIZE, list[Specialist]()
+    offset, ids = (number - 1) * PAGE_SIZE, list[int]()
     for name, part in parts.items():
-        wanted = PAGE_SIZE - len(rows)
+        wanted = PAGE_SIZE - len(ids)
         if wanted and offset < counts[name]:
-            part_rows = ordered(part, in_order, count=paginator.count)
-            rows += _read(part_rows, search, slice(offset, offset + wanted), total=False)[0]
+            part_ids = _ids(
+                ordered(part, in_order, count=paginator.count), slice(offset, offset + wanted)
+            )
+            ids += [pk for pk, _total in part_ids]
         offset = max(0, offset - counts[name])
-    return Page(rows, number, paginator)
+    return Page(_cards_for(ids, search), number, paginator)
 
 
 def _likely_few(search: Search) -> bool:
@@ -164,29 +166,38 @@ def _read(
     """The cards in `window` of `queryset`'s order and, with `total`, how many it holds
     (None when the window is empty).
 
-    A distance search reads the window's ids first, which PostgreSQL finds, orders and
-    counts from the index of places alone, and then only those cards: read in one query,
-    every row in the search's box would be read.
+    A distance search, or one by where the client lives, reads the window's ids first, which
+    PostgreSQL finds, orders and counts from an index alone (of places; of the listing, which
+    holds where each specialist is licensed), and then only those cards: read in one query,
+    every row in the search's box, or every profile before the page, would be read.
     """
-    if search.place is None:
+    if search.place is None and not search.lives_in:
         cards = card_rows(queryset)
         if not total:
             return list(cards[window]), None
         rows: list[Specialist] = list(cards.annotate(total=Window(Count("*")))[window])
         return rows, rows[0].total if rows else None  # type: ignore[attr-defined]
+    picked = _ids(queryset, window, total=total)
+    return _cards_for([pk for pk, _total in picked], search), picked[0][1] if picked else None
+
+
+def _ids(
+    queryset: QuerySet[Specialist], window: slice, *, total: bool = False
+) -> list[tuple[int, int | None]]:
+    """The ids in `window` of `queryset`'s order, each with the total when asked."""
     if total:
-        picked = list(
-            queryset.annotate(total=Window(Count("*"))).values_list("pk", "total")[window]
-        )
-    else:
-        picked = [(pk, None) for pk in queryset.values_list("pk", flat=True)[window]]
-    ids = [pk for pk, _total in picked]
-    found = card_rows(Specialist.objects.filter(pk__in=ids)).annotate(
-        distance_km=nearby.distance_from(search.place)
-    )
+        return list(queryset.annotate(total=Window(Count("*"))).values_list("pk", "total")[window])
+    return [(pk, None) for pk in queryset.values_list("pk", flat=True)[window]]
+
+
+def _cards_for(ids: list[int], search: Search) -> list[Specialist]:
+    """The cards of `ids`, in that order; one unlisted since the ids were read is left out
+    rather than shown from an old row."""
+    found = card_rows(Specialist.objects.filter(pk__in=ids))
+    if search.place is not None:
+        found = found.annotate(distance_km=nearby.distance_from(search.place))
     by_id = {card.pk: card for card in found}
-    # One unlisted between the two reads is left out rather than shown from the old row.
-    return [by_id[pk] for pk in ids if pk in by_id], picked[0][1] if picked else None
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def find(search: Search, *, options: Options, now: datetime) -> Results:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from directory import filters, licensing, nearby, understanding
@@ -22,7 +22,6 @@ from directory.models import (
     Approach,
     Community,
     Language,
-    Licensure,
     Payer,
     Specialist,
     Specialty,
@@ -161,13 +160,12 @@ def matching(search: Search, *, options: Options, now: datetime) -> QuerySet[Spe
     if search.place is not None and search.within:
         queryset = nearby.within(queryset, place=search.place, km=search.within)
     if search.lives_in:
-        licensed = Exists(
-            Licensure.objects.filter(licensing.covering(search.lives_in), specialist=OuterRef("pk"))
-        )
+        licensed = licensing.covering(search.lives_in)
         if search.licensed_only:
             queryset = queryset.filter(licensed)
         else:
-            queryset = queryset.alias(licensed_there=licensed)
+            wrapped = ExpressionWrapper(licensed, output_field=BooleanField())
+            queryset = queryset.alias(licensed_there=wrapped)
     queryset = filters.narrow(queryset, search.more)
     if search.available_within:
         queryset = queryset.filter(

@@ -241,10 +241,25 @@ def test_licensed_first_carries_on_across_pages_each_part_in_the_directory_order
         ["Elsewhere later"],  # past the end: the last page
     ]
     assert {page.count for page in pages} == {5}
-    # Both parts counted, the page from the end of one and the start of the other,
-    # who is promoted today, the cards' specialties.
+    # Both parts counted, the page's ids from the end of one and the start of the other,
+    # their cards with their specialties, who is promoted today.
     with django_assert_max_num_queries(6):
         find({"lives_in": "CA-ON", "page": "2"})
+
+
+def test_where_a_specialist_is_licensed_is_kept_by_the_database_on_every_change():
+    specialist, other = SpecialistFactory(), SpecialistFactory()
+
+    def licensed_in(profile):
+        return Specialist.objects.values_list("licensed_in", flat=True).get(pk=profile.pk)
+
+    assert licensed_in(specialist) == ""
+    licensed(specialist, "US-NY", "CA-ON")
+    assert licensed_in(specialist) == " CA-ON US-NY "
+    Licensure.objects.filter(specialist=specialist, area="US-NY").update(specialist=other)
+    assert (licensed_in(specialist), licensed_in(other)) == (" CA-ON ", " US-NY ")
+    Licensure.objects.filter(specialist=specialist).delete()
+    assert licensed_in(specialist) == ""
 
 
 def test_a_client_who_names_only_their_country_sees_anyone_licensed_in_it():
