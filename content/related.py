@@ -4,6 +4,7 @@ offers no free consultation, specialists on those topics who do."""
 from collections.abc import Sequence
 
 from content.models import Article
+from directory.cards import card_rows
 from directory.models import Specialist, Specialty
 
 SHOWN = 3
@@ -27,14 +28,15 @@ def articles_on(topics: Sequence[Specialty], *, article: Article) -> list[Articl
 
 
 def specialists_on(topics: Sequence[Specialty], *, author: Specialist | None) -> list[Specialist]:
-    """Up to three other specialists on these topics offering free consultations; none when
-    the shown author offers one themselves."""
+    """Up to three other specialists on these topics offering free consultations, read as
+    cards with their specialties; none when the shown author offers one themselves."""
     if author is not None and author.offers_free_consultation:
         return []
-    return list(
+    on_topics = (
         Specialist.objects.offering_free_consultations()
         .filter(specialties__in=topics)
         .exclude(pk=author.pk if author else 0)
         .distinct()
-        .order_by("-next_free_slot_at", "name")[:SHOWN]
+        .order_by("-next_free_slot_at", "name")
     )
+    return list(card_rows(on_topics)[:SHOWN])

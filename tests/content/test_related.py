@@ -40,6 +40,15 @@ def test_specialists_on_the_topics_are_suggested_unless_the_author_offers_a_cons
     assert related.specialists_on(couples, author=on_topic) == []
 
 
+def test_suggested_specialists_are_read_as_cards_with_the_specialties_they_show():
+    couples = list(Specialty.objects.filter(slug="couples"))
+    SpecialistFactory().specialties.set(couples)
+
+    [suggested] = related.specialists_on(couples, author=None)
+
+    assert [tag.name for tag in suggested.card_specialties] == [couples[0].name]
+
+
 def test_an_unlisted_author_is_not_shown():
     author = SpecialistFactory()
     article = publish(author, "By a listed author", [])

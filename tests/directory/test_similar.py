@@ -39,3 +39,14 @@ def test_only_others_offering_free_consultations_with_a_free_time_this_week():
     shown = free_in(5)
 
     assert similar.free_this_week(specialist=met, now=timezone.now()) == [shown]
+
+
+def test_each_is_read_as_a_card_with_the_specialties_it_shows():
+    couples = Specialty.objects.get(slug="couples")
+    met = free_in(1)
+    met.specialties.add(couples)
+    free_in(2).specialties.add(couples)
+
+    found = similar.free_this_week(specialist=met, now=timezone.now())
+
+    assert [tag.name for tag in found[0].card_specialties] == [couples.name]
