@@ -251,7 +251,7 @@ def match(
     zone = local_time.zone_named(answers.tz) or reader
     ranked = rank(pool, answers=answers, facts=facts, now=now, zone=zone)
     shown = [match.specialist.pk for match in ranked]
-    cards = {card.pk: card for card in card_rows(Specialist.objects.filter(pk__in=shown))}
+    cards = {card.pk: card for card in card_rows(Specialist.objects.listed().filter(pk__in=shown))}
     # One unlisted meanwhile is left out rather than shown from the old row.
     matches = [
         replace(match, specialist=cards[pk])

@@ -2,11 +2,12 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from directory import profiles, search
 from directory.filters import time_bit
-from directory.models import Language, Payer, Specialty
+from directory.models import Language, Payer, Specialist, Specialty
 from matching import answers, ranking
 from matching.answers import Answers
 from tests.factories import SpecialistFactory
@@ -121,6 +122,25 @@ def test_the_next_free_time_is_said_in_the_persons_zone_or_labelled_as_theirs():
 
     assert tokyo.reasons == ["Free consultation Wednesday morning"]
     assert unknown.reasons == ["Free consultation Tuesday morning (their time)"]
+
+
+def test_a_match_unlisted_after_the_pool_was_read_is_left_out():
+    gone = specialist(name="Unlisted meanwhile")
+    specialist(name="Still listed")
+    unlisted: list[bool] = []
+
+    def unlist_after_the_pool(execute, sql, params, many, context):
+        found = execute(sql, params, many, context)
+        if not unlisted and "free_times" in sql:  # the pool: the scoring reads free_times
+            unlisted.append(True)
+            Specialist.objects.filter(pk=gone.pk).update(status=Specialist.Status.DRAFT)
+        return found
+
+    with connection.execute_wrapper(unlist_after_the_pool):
+        result = matched(Answers(about="not sure"))
+
+    assert unlisted
+    assert names(result) == ["Still listed"]
 
 
 def test_matching_costs_a_fixed_number_of_queries(django_assert_num_queries):
