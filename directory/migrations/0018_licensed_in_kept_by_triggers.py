@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(("status", "published")),
                 fields=["-offers_free_consultation", "next_free_slot_at", "id"],
-                include=("licensed_in", "offers_online", "offers_in_person", "accepting_new_clients"),
+                include=("licensed_in", "offers_online", "offers_in_person", "accepting_new_clients", "fee_currency", "fee_per_session", "sliding_scale_from", "free_times", "gender"),
                 name="specialist_listing_order",
             ),
         ),
@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(("status", "published")),
                 fields=["next_free_slot_at", "-offers_free_consultation", "id"],
-                include=("licensed_in", "offers_online", "offers_in_person", "accepting_new_clients"),
+                include=("licensed_in", "offers_online", "offers_in_person", "accepting_new_clients", "fee_currency", "fee_per_session", "sliding_scale_from", "free_times", "gender"),
                 name="specialist_soonest_order",
             ),
         ),

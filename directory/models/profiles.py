@@ -35,6 +35,21 @@ def _profile_url_around_slug(script_prefix: str, urlconf: str | None) -> tuple[s
     return before, after
 
 
+# The columns the search's filters read, held by the listing indexes: a filtered page's ids
+# are found from the index alone, then only its cards are read (directory.search.pages).
+LISTING_FILTERS = [
+    "licensed_in",
+    "offers_online",
+    "offers_in_person",
+    "accepting_new_clients",
+    "fee_currency",
+    "fee_per_session",
+    "sliding_scale_from",
+    "free_times",
+    "gender",
+]
+
+
 class SpecialistQuerySet(models.QuerySet["Specialist"]):
     def listed(self) -> "SpecialistQuerySet":
         """Profiles the public may see: published ones only."""
@@ -189,27 +204,16 @@ class Specialist(models.Model):
         indexes = [
             models.Index(fields=["status", "offers_free_consultation"]),
             # The default order of the directory, so that page 1 of 50,000 reads 20 rows; with
-            # where each is licensed and the common filters, so that "licensed where I live"
-            # is found from the index alone.
+            # what the filters read, so that a page of ids is found from the index alone.
             models.Index(
                 fields=["-offers_free_consultation", "next_free_slot_at", "id"],
-                include=[
-                    "licensed_in",
-                    "offers_online",
-                    "offers_in_person",
-                    "accepting_new_clients",
-                ],
+                include=LISTING_FILTERS,
                 condition=models.Q(status="published"),
                 name="specialist_listing_order",
             ),
             models.Index(
                 fields=["next_free_slot_at", "-offers_free_consultation", "id"],
-                include=[
-                    "licensed_in",
-                    "offers_online",
-                    "offers_in_person",
-                    "accepting_new_clients",
-                ],
+                include=LISTING_FILTERS,
                 condition=models.Q(status="published"),
                 name="specialist_soonest_order",
             ),

@@ -166,12 +166,9 @@ def _read(
     """The cards in `window` of `queryset`'s order and, with `total`, how many it holds
     (None when the window is empty).
 
-    A distance search, or one by where the client lives, reads the window's ids first, which
-    PostgreSQL finds, orders and counts from an index alone (of places; of the listing, which
-    holds where each specialist is licensed), and then only those cards: read in one query,
-    every row in the search's box, or every profile before the page, would be read.
+    See `_ids_first` for when the window's ids are read before its cards.
     """
-    if search.place is None and not search.lives_in:
+    if not _ids_first(search, window):
         cards = card_rows(queryset)
         if not total:
             return list(cards[window]), None
@@ -179,6 +176,20 @@ def _read(
         return rows, rows[0].total if rows else None  # type: ignore[attr-defined]
     picked = _ids(queryset, window, total=total)
     return _cards_for([pk for pk, _total in picked], search), picked[0][1] if picked else None
+
+
+def _ids_first(search: Search, window: slice) -> bool:
+    """Whether to read a page's ids before its cards: for a page past the first, a search
+    by place, and one by the profile's columns alone (where the client lives, the budget,
+    the days and times...), whose ids PostgreSQL finds, orders and counts from an index
+    (of places; of the listing, which holds those columns). In one query, every row walked
+    before the page, or in the search's box, would be read, and each card's specialties
+    with it. Words and lists find few profiles through the GIN index, whose rows it reads.
+    """
+    if window.start or search.place is not None:
+        return True
+    by_columns = search.lives_in or search.more.params()
+    return bool(by_columns) and not (search.terms or search.lists)
 
 
 def _ids(
