@@ -173,8 +173,8 @@ def test_the_insights_page_reads_a_fixed_number_of_queries(
     client, specialist, django_assert_num_queries
 ):
     client.force_login(specialist.owner)
-    # The user, the profile, the header's two badges; then the report's two.
-    with django_assert_num_queries(6):
+    # The user, the profile, the header's unread count; then the report's two.
+    with django_assert_num_queries(5):
         client.get(reverse("insights:insights"))
 
 
