@@ -45,7 +45,7 @@ def free_consultation(specialist: Specialist, request: HttpRequest) -> Section |
                 "existing": existing,
                 "upcoming": upcoming,
                 "zone": reader.key,
-                "waiting": waitlist.entry_of(client=request.user, specialist=specialist)
+                "waiting": waitlist.entry_of(client=request.user, specialist=specialist, now=now)
                 if upcoming
                 else None,
             },

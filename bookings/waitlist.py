@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from bookings import availability, booking, holds, hours, next_free, parties
@@ -249,28 +249,32 @@ def sweep(*, now: datetime, batch: int = SWEEP_BATCH) -> int:
     return made
 
 
-def entry_of(*, client: User | AnonymousUser, specialist: Specialist) -> WaitlistEntry | None:
+def entry_of(
+    *, client: User | AnonymousUser, specialist: Specialist, now: datetime
+) -> WaitlistEntry | None:
     """The client's place on the specialist's waitlist with the time held for them (or None)
     as `live`, or None: shown where they could join."""
     if not client.is_authenticated:
         return None
     entry = WaitlistEntry.objects.filter(client=client, specialist=specialist).first()
     if entry is not None:
-        entry.live = Hold.objects.filter(  # type: ignore[attr-defined]
-            client=client, specialist=specialist, status=Hold.Status.HELD
-        ).first()
+        held = _live_holds(client=client, now=now).filter(specialist=specialist)
+        entry.live = held.first()  # type: ignore[attr-defined]
     return entry
 
 
-def entries_of(*, client: User) -> list[WaitlistEntry]:
+def entries_of(*, client: User, now: datetime) -> list[WaitlistEntry]:
     """The client's waitlists, each with its live hold (or None) as `live`, for their page."""
     entries = list(
         WaitlistEntry.objects.filter(client=client).select_related("specialist").order_by("pk")
     )
-    live = {
-        hold.specialist_id: hold
-        for hold in Hold.objects.filter(client=client, status=Hold.Status.HELD)
-    }
+    live = {hold.specialist_id: hold for hold in _live_holds(client=client, now=now)}
     for entry in entries:
         entry.live = live.get(entry.specialist_id)  # type: ignore[attr-defined]
     return entries
+
+
+def _live_holds(*, client: User, now: datetime) -> "QuerySet[Hold]":
+    """The client's holds they may still book (`live_hold`): one that ran out is not offered
+    while the sweep has yet to settle it."""
+    return Hold.objects.filter(client=client, status=Hold.Status.HELD, expires_at__gt=now)

@@ -42,7 +42,9 @@ def pick_slot(request: HttpRequest, slug: str) -> HttpResponse:
     if existing is not None:
         return redirect(specialist.get_absolute_url() + "#free-consultation")
     context = picker_context(request, specialist)
-    context["waiting"] = waitlist.entry_of(client=request.user, specialist=specialist)
+    context["waiting"] = waitlist.entry_of(
+        client=request.user, specialist=specialist, now=timezone.now()
+    )
     return render(request, "bookings/pick_slot.html", context)
 
 

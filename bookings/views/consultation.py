@@ -1,6 +1,8 @@
 """One consultation, for either side of it: its page, its invitation, cancelling, moving,
 and (for the specialist) saying how it went."""
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bookings import booking, calendar, meeting, parties, waitlist
 from bookings.forms import ChangeForm, CloseForm, RescheduleForm
-from bookings.models import Consultation
+from bookings.models import Consultation, WaitlistEntry
 from bookings.views.access import CONSULTATIONS_PROMPT, own_consultation
 from bookings.views.picker import picker_context
 from directory import local_time
@@ -69,11 +71,18 @@ def _detail_page(
             consultation=consultation, by=request.user, now=now
         ),
         "close_form": close_form,
-        "waiting": waitlist.entry_of(client=request.user, specialist=consultation.specialist)
-        if party == Consultation.Party.CLIENT
-        else None,
+        "waiting": _waiting(request, consultation, party, now=now),
     }
     return render(request, "bookings/detail.html", context, status=status)
+
+
+def _waiting(
+    request: AuthenticatedHttpRequest, consultation: Consultation, party: str, *, now: datetime
+) -> WaitlistEntry | None:
+    """The client's wait for an earlier time with this specialist; none for the specialist."""
+    if party != Consultation.Party.CLIENT:
+        return None
+    return waitlist.entry_of(client=request.user, specialist=consultation.specialist, now=now)
 
 
 @never_cache

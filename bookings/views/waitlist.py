@@ -24,7 +24,7 @@ WAITLIST_PROMPT = gettext_lazy("To join a waitlist, please log in or create an a
 
 
 def _page(request: AuthenticatedHttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
-    entries = waitlist.entries_of(client=request.user)
+    entries = waitlist.entries_of(client=request.user, now=timezone.now())
     context = {
         "entries": entries,
         "error": error,

@@ -5,6 +5,7 @@ import itertools
 from datetime import time, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -272,6 +273,25 @@ def test_the_consultation_page_and_the_profile_show_the_time_held_for_the_client
         assert "A time is held for you" in content
         assert held.get_absolute_url() in content
         assert "If a time before" not in content
+
+
+def test_a_held_time_that_ran_out_is_no_longer_offered_before_the_sweep_settles_it(client):
+    specialist, booked = _full_specialist()
+    mine, freed = booked[3], booked[0]
+    _join(mine.client, specialist)
+    booking.cancel(consultation=freed, by=freed.client, now=timezone.now())
+    _sweep()
+    held = Hold.objects.get()
+    client.force_login(mine.client)
+
+    with time_machine.travel(held.expires_at + timedelta(seconds=1), tick=False):
+        pages = [mine.get_absolute_url(), reverse("bookings:waitlists")]
+        contents = [client.get(page).content.decode() for page in pages]
+
+    assert Hold.objects.get().status == Hold.Status.HELD  # not settled yet
+    for content in contents:
+        assert "A time is held for you" not in content
+        assert held.get_absolute_url() not in content
 
 
 def test_the_profile_offers_a_booked_client_an_earlier_time(client):
