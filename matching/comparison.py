@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from directory import cards, profiles
+from directory import cards, local_time, profiles
 from directory.models import Specialist
 from matching import trust
 
@@ -57,7 +57,7 @@ def column(specialist: Specialist, *, now: datetime, reader: ZoneInfo | None) ->
         sessions,
         cards.fee(specialist) or specialist.fees or _("Not given"),
         ", ".join(lists.payers) or _("None listed"),
-        f"{cards.next_free(specialist, reader=reader)} ({(reader or specialist.time_zone)!s})"
+        _next_free(specialist, reader=reader)
         if upcoming and specialist.offers_free_consultation
         else _("None offered at the moment"),
         ngettext("Usually within %(hours)s hour", "Usually within %(hours)s hours", hours)
@@ -73,3 +73,15 @@ def column(specialist: Specialist, *, now: datetime, reader: ZoneInfo | None) ->
         else _("Not verified yet"),
     ]
     return Column(specialist=specialist, facts=list(zip(labels(), values, strict=True)))
+
+
+def _next_free(specialist: Specialist, *, reader: ZoneInfo | None) -> str:
+    """The next free time labelled in words, as the cards say it: "your time", or the
+    specialist's place when the reader's zone is not known."""
+    when = cards.next_free(specialist, reader=reader)
+    if reader is not None:
+        return _("%(when)s (your time)") % {"when": when}
+    return _("%(when)s (%(place)s time)") % {
+        "when": when,
+        "place": local_time.place(specialist.time_zone),
+    }

@@ -1,7 +1,11 @@
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
 
-from matching import shortlist
+from matching import comparison, shortlist
 from matching.models import ShortlistEntry
 from tests.factories import PASSWORD, SpecialistFactory, UserFactory
 
@@ -73,6 +77,20 @@ def test_up_to_four_are_compared_those_chosen_first():
 
 
 # Pages
+
+
+def test_the_next_free_time_is_labelled_in_words_as_the_cards_label_it():
+    now = timezone.now()
+    specialist = SpecialistFactory(
+        time_zone="America/Toronto", next_free_slot_at=now + timedelta(days=1)
+    )
+
+    def next_free(reader):
+        facts = dict(comparison.column(specialist, now=now, reader=reader).facts)
+        return facts["Next free consultation"]
+
+    assert next_free(None).endswith("(Toronto time)")
+    assert next_free(ZoneInfo("Asia/Kolkata")).endswith("(your time)")
 
 
 def test_a_visitor_saves_from_a_card_and_finds_them_compared(client):
