@@ -39,6 +39,7 @@ def test_a_client_writes_and_the_specialist_sees_it_unread_in_the_inbox(client):
 
     assert response.status_code == 302
     assert '<span class="unread"' in inbox
+    assert '<span class="meta"> 0 minutes ago </span>' in " ".join(inbox.split())
     assert "Hello there" in opened.content.decode()
     thread.refresh_from_db()
     assert thread.specialist_unread == 0
