@@ -86,12 +86,14 @@ def remove(*, user: User | None, session: SessionBase, specialist_id: int) -> No
 
 @transaction.atomic
 def move_to_account(*, user: User, session: SessionBase) -> int:
-    """Save the session's shortlist to `user`'s account (up to the limit) and empty the
-    session's. Returns how many of its specialists the account now holds."""
+    """Save the session's shortlist to `user`'s account in the order it was saved (up to
+    the limit, the first saved first) and empty the session's. Returns how many of its
+    specialists the account now holds."""
     ids = session_ids(session)
     session.pop(SESSION_KEY, None)
+    listed = Specialist.objects.listed().in_bulk(ids)
     added = 0
-    for specialist in Specialist.objects.listed().filter(pk__in=ids):
+    for specialist in (listed[pk] for pk in ids if pk in listed):
         try:
             add(user=user, session=session, specialist=specialist)
         except ShortlistError:

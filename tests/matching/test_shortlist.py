@@ -71,6 +71,17 @@ def test_at_log_in_the_sessions_list_moves_to_the_account_without_duplicates():
     assert shortlist.SESSION_KEY not in session
 
 
+def test_at_log_in_the_sessions_list_keeps_the_order_it_was_saved_in():
+    user = UserFactory()
+    first_made, then_made, last_made = SpecialistFactory.create_batch(3)
+    session = SessionStore()
+    session[shortlist.SESSION_KEY] = [last_made.pk, first_made.pk, then_made.pk]
+
+    shortlist.move_to_account(user=user, session=session)
+
+    assert ids(user) == [last_made.pk, first_made.pk, then_made.pk]
+
+
 def test_up_to_four_are_compared_those_chosen_first():
     assert shortlist.compared([1, 2, 3, 4, 5], []) == [1, 2, 3, 4]
     assert shortlist.compared([1, 2, 3, 4, 5], [5, 9, 2]) == [5, 2]
