@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -68,7 +70,7 @@ def column(specialist: Specialist, *, now: datetime, reader: ZoneInfo | None) ->
         if specialist.years_experience
         else _("Not given"),
         _("Verified by us on %(date)s")
-        % {"date": specialist.license_verified_at.strftime("%d %b %Y")}
+        % {"date": date_format(timezone.localtime(specialist.license_verified_at), "j F Y")}
         if specialist.license_verified_at
         else _("Not verified yet"),
     ]

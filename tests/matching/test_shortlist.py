@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -102,6 +102,14 @@ def test_the_next_free_time_is_labelled_in_words_as_the_cards_label_it():
 
     assert next_free(None).endswith("(Toronto time)")
     assert next_free(ZoneInfo("Asia/Kolkata")).endswith("(your time)")
+
+
+def test_the_licence_check_is_dated_as_the_profile_dates_it():
+    specialist = SpecialistFactory(license_verified_at=datetime(2026, 12, 6, 9, tzinfo=UTC))
+
+    facts = dict(comparison.column(specialist, now=timezone.now(), reader=None).facts)
+
+    assert facts["License"] == "Verified by us on 6 December 2026"
 
 
 def test_a_visitor_saves_from_a_card_and_finds_them_compared(client):
