@@ -18,9 +18,10 @@ expected: booked (302), or "just taken" (400 saying the time is gone) when someo
 was quicker. Anything else, and any 5xx or failed request, is an error.
 
 After the run the database is checked: no two active consultations of one specialist
-overlap, and there is one consultation per "booked" answer. Prints p50/p95 per page type,
-writes var/bench/load.json, and exits 1 on an error or a double booking (2 when
-DATABASE_URL or REDIS_URL is missing).
+overlap, and there is one consultation per "booked" answer. Prints the requests per second
+(over the run, and once every person has arrived) and p50/p95 per page type, writes
+var/bench/load.json, and exits 1 on an error or a double booking (2 when DATABASE_URL or
+REDIS_URL is missing).
 """
 
 import json
@@ -277,15 +278,30 @@ def main() -> int:
         }
         for name, times in samples.items()
     }
+    window = swarmed["window"]
+    rates = {
+        "requests_per_second": round(window["requests"] / window["seconds"], 1),
+        "requests_per_second_after_arrival": round(
+            window["requests_after_arrival"]
+            / (window["seconds"] - window["arrived_after_seconds"]),
+            1,
+        ),
+    }
     report = {
         "users": users,
         "seconds": seconds,
         "web_workers": web_workers,
+        **rates,
         "pages": pages,
         "booking_outcomes": outcomes,
         "errors": dict(errors),
         **checked,
     }
+    print(
+        f"\nrequests per second: {rates['requests_per_second']:g} over {window['seconds']:.0f} s;"
+        f" {rates['requests_per_second_after_arrival']:g} once all {users} people had arrived"
+        f" (after {window['arrived_after_seconds']:.0f} s)"
+    )
     print(f"\n{'page':<14} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
     for name, row in pages.items():
         print(

@@ -130,13 +130,26 @@ def swarm(plan_path: str, out_path: str) -> None:
     environment.events.request.add_listener(record)
     runner = environment.create_local_runner()
     users, seconds = plan["users"], plan["seconds"]
-    runner.start(users, spawn_rate=max(1, users / 5))
+    spawn_rate = max(1, users / 5)
+    runner.start(users, spawn_rate=spawn_rate)
     started = time.monotonic()
+
+    def done() -> int:
+        return sum(len(times) for times in samples.values())
+
+    # The rate is counted over the run, and again from when every person has arrived.
+    gevent.sleep(min(seconds, users / spawn_rate))
+    arrived = (time.monotonic() - started, done())
     while time.monotonic() - started < seconds:
         gevent.sleep(min(10, seconds - (time.monotonic() - started)))
-        done = sum(len(times) for times in samples.values())
-        print(f"   {time.monotonic() - started:4.0f} s: {done} requests", flush=True)
+        print(f"   {time.monotonic() - started:4.0f} s: {done()} requests", flush=True)
+    window = {
+        "seconds": time.monotonic() - started,
+        "requests": done(),
+        "arrived_after_seconds": arrived[0],
+        "requests_after_arrival": done() - arrived[1],
+    }
     runner.quit()  # lets every person finish the journey in hand (stop_timeout)
     Path(out_path).write_text(
-        json.dumps({"samples": samples, "errors": errors, "outcomes": outcomes})
+        json.dumps({"samples": samples, "errors": errors, "outcomes": outcomes, "window": window})
     )
