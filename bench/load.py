@@ -19,7 +19,8 @@ was quicker. Anything else, and any 5xx or failed request, is an error.
 
 After the run the database is checked: no two active consultations of one specialist
 overlap, and there is one consultation per "booked" answer. Prints the requests per second
-(over the run, and once every person has arrived) and p50/p95 per page type, writes
+(over the run, and once every person has arrived), gunicorn's CPU time per request, and p50/p95
+per page type, each next to the trivial view measured on the same gunicorn first; writes
 var/bench/load.json, and exits 1 on an error or a double booking (2 when DATABASE_URL or
 REDIS_URL is missing).
 """
@@ -92,6 +93,19 @@ class Gunicorn:
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return {int(pid) for pid in path.read_text().split()}
 
+    def cpu_seconds(self) -> float:
+        """The CPU time gunicorn's workers have used so far, those already replaced included
+        (the master has reaped them, so they count in its children's time)."""
+        master = _proc_stat(self.process.pid)
+        used = master[16] + master[17]  # cutime, cstime: the reaped workers
+        for pid in self.worker_pids():
+            try:
+                worker = _proc_stat(pid)
+            except FileNotFoundError:  # replaced just now; counted by the master next time
+                continue
+            used += worker[14] + worker[15]  # utime, stime
+        return used / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         try:
@@ -100,6 +114,30 @@ class Gunicorn:
             self.process.kill()
             self.process.wait()
         self.log.close()
+
+
+def _proc_stat(pid: int) -> list[int]:
+    """/proc/<pid>/stat's numeric fields by their number in proc(5) (from 1; the pid, the
+    name and the state read as 0)."""
+    after_name = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return [0, 0, 0, *(int(field) if field.lstrip("-").isdigit() else 0 for field in after_name)]
+
+
+def _trivial(web: Gunicorn, *, repeats: int = 300, warmup: int = 60) -> tuple[float, float]:
+    """The yardstick, against the same gunicorn before the people arrive: the trivial view's
+    median time over HTTP, one request at a time, and the workers' CPU time per request.
+    Each worker loads the URLs and templates on its first request: the warm-up pays that."""
+    from urllib.request import urlopen
+
+    samples = []
+    for turn in range(warmup + repeats):
+        if turn == warmup:
+            used = web.cpu_seconds()
+        started = time.perf_counter()
+        with urlopen(f"{web.url}/__bench__/trivial", timeout=5) as response:  # noqa: S310
+            response.read()
+        samples.append((time.perf_counter() - started) * 1000)
+    return _percentile(samples[warmup:], 0.50), (web.cpu_seconds() - used) * 1000 / repeats
 
 
 def _clean() -> None:
@@ -240,6 +278,8 @@ def main() -> int:
     )
     try:
         web.wait_ready()
+        trivial_ms, trivial_cpu_ms = _trivial(web)
+        used = web.cpu_seconds()
         with tempfile.TemporaryDirectory() as folder:
             plan, result = Path(folder) / "plan.json", Path(folder) / "result.json"
             plan.write_text(
@@ -260,6 +300,8 @@ def main() -> int:
                 [sys.executable, "-c", SWARM, str(plan), str(result)], cwd=ROOT, check=True
             )
             swarmed = json.loads(result.read_text())
+        served = sum(len(times) for times in swarmed["samples"].values())
+        cpu_ms = (web.cpu_seconds() - used) * 1000 / max(1, served)
     finally:
         web.stop()
     checked = _check_database(slugs)
@@ -287,11 +329,17 @@ def main() -> int:
             1,
         ),
     }
+    yardstick = {
+        "trivial_view_ms": round(trivial_ms, 2),
+        "trivial_view_cpu_ms": round(trivial_cpu_ms, 2),
+        "web_cpu_ms_per_request": round(cpu_ms, 2),
+    }
     report = {
         "users": users,
         "seconds": seconds,
         "web_workers": web_workers,
         **rates,
+        **yardstick,
         "pages": pages,
         "booking_outcomes": outcomes,
         "errors": dict(errors),
@@ -302,10 +350,17 @@ def main() -> int:
         f" {rates['requests_per_second_after_arrival']:g} once all {users} people had arrived"
         f" (after {window['arrived_after_seconds']:.0f} s)"
     )
-    print(f"\n{'page':<14} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
+    print(
+        f"gunicorn's CPU per request: {cpu_ms:.1f} ms"
+        f" ({cpu_ms / trivial_cpu_ms:.1f} x the trivial view's {trivial_cpu_ms:.2f} ms)"
+    )
+    print(f"trivial view, one request at a time: {trivial_ms:.2f} ms (the x trivial column)")
+    header = f"{'page':<14} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'x trivial':>10}"
+    print(f"\n{header} {'errors':>7}")
     for name, row in pages.items():
         print(
             f"{name:<14} {row['count']:>7} {row['p50_ms']:>8g} {row['p95_ms']:>8g} "
+            f"{row['p50_ms'] / trivial_ms:>5.0f} {row['p95_ms'] / trivial_ms:>4.0f} "
             f"{row['errors']:>7}"
         )
     print("\nbookings:")
