@@ -11,3 +11,10 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 # --max-requests is ready at once instead of importing Django anew while people wait. Nothing
 # opens a connection while loading (the database, Redis and the broker connect on first use).
 preload_app = True
+
+
+def when_ready(server: object) -> None:
+    """In the master, after the app is loaded and before the first worker is forked."""
+    from config.warmup import warm_up
+
+    warm_up()
