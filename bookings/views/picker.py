@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from bookings import week
 from bookings.forms import parse_day, slot_value
 from directory import local_time
-from directory.models import TIME_ZONE_CHOICES, Specialist
+from directory.models import Specialist
 
 
 def client_zone(
@@ -66,7 +66,6 @@ def picker_context(
         "week_end": shown.last,
         "previous_week": shown.previous.isoformat() if shown.previous else None,
         "next_week": shown.next.isoformat() if shown.next else None,
-        "time_zones": TIME_ZONE_CHOICES,
         "here": _without_zone(request),
         "then": next_page(request),
     }

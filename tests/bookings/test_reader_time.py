@@ -2,7 +2,7 @@
 e-mail and the .ics all read the same wall time in the reader's zone."""
 
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
 
@@ -10,11 +10,13 @@ import pytest
 import time_machine
 from django.core import mail
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from icalendar import Calendar
 
 from bookings.forms import parse_slot
 from bookings.models import Consultation
 from bookings.slots import Slot
+from bookings.templatetags.slot_grid import _times
 from directory import local_time
 from tests.bookings.conftest import deliver_notices, open_hours
 from tests.factories import SpecialistFactory, UserFactory
@@ -168,3 +170,22 @@ def test_a_consultation_in_the_repeated_hour_names_its_offset_in_the_email_and_t
     event = next(iter(Calendar.from_ical(invite.content).walk("VEVENT")))
     assert event.decoded("dtstart") == SECOND_0130  # in UTC: a TZID wall time would be 01:30 EDT
     assert "01:30 EST" in str(event["description"])
+
+
+def test_the_slot_pickers_times_read_as_wall_times_do_around_every_change_of_clocks():
+    for key, day in [
+        ("America/New_York", date(2026, 11, 1)),  # 01:00-01:59 twice
+        ("America/New_York", date(2026, 3, 8)),  # 02:00-02:59 never
+        ("Europe/Berlin", date(2026, 10, 25)),
+        ("Australia/Lord_Howe", date(2026, 4, 5)),  # half an hour back
+        ("America/Havana", date(2026, 11, 1)),  # back at 01:00 to 00:00
+        ("Asia/Kolkata", date(2026, 11, 1)),
+    ]:
+        zone = ZoneInfo(key)
+        start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC) - timedelta(hours=3)
+        moments = [start + timedelta(minutes=30 * step) for step in range(60)]
+        for local_day in sorted({moment.astimezone(zone).date() for moment in moments}):
+            shown = [m for m in moments if m.astimezone(zone).date() == local_day]
+            day_slots = [(Slot(starts_at=m, ends_at=m), "") for m in shown]
+            expected = [escape(local_time.wall(m, zone, style="time")) for m in shown]
+            assert _times(day_slots, zone) == expected, (key, local_day)
