@@ -6,14 +6,18 @@ SQLite, the embedded default, with its FTS5 index of the same words (kept by tri
 
 import functools
 import hashlib
+import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_delete, post_save
 
 from directory import filters, licensing, nearby, understanding
 from directory.cards import DEFAULT_ORDER, SOONEST_ORDER
@@ -98,7 +102,51 @@ class Options:
         return next((o for o in getattr(self, kind) if o.slug == slug), None)
 
 
+# The lists change only when an admin edits a term: each process keeps them in memory under
+# a version that every save or delete of a term replaces once it is committed (see
+# `forget_options`). A reader that started before the change can only fill the old version.
+OPTIONS_VERSION_KEY = "directory:options-version"
+# Should a change's new version be lost (the shared cache down at that moment), the lists
+# are read again after this long anyway.
+OPTIONS_SECONDS = 300
+_held: tuple[str, float, Options] | None = None
+
+
 def load_options() -> Options:
+    """All the lists: from this process's memory while no term has changed, else in one
+    query (every time while the shared cache is out of reach)."""
+    global _held
+    version = cache.get(OPTIONS_VERSION_KEY)
+    if version is None:
+        cache.add(OPTIONS_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(OPTIONS_VERSION_KEY)
+        if version is None:
+            return read_options()
+    held, now = _held, time.monotonic()
+    if held is not None and held[0] == version and now - held[1] < OPTIONS_SECONDS:
+        return held[2]
+    options = read_options()  # read after the version, so it is at least as new
+    _held = (version, now, options)
+    return options
+
+
+def forget_options() -> None:
+    """After this transaction commits, every process reads the lists again."""
+    transaction.on_commit(lambda: cache.set(OPTIONS_VERSION_KEY, uuid.uuid4().hex, None))
+
+
+def _term_changed(**_kwargs: object) -> None:
+    forget_options()
+
+
+def connect_term_signals() -> None:
+    """Forget the lists whenever a term is saved or deleted (called from the app's ready())."""
+    for kind, (model, *_rest) in LISTS.items():
+        for signal in (post_save, post_delete):
+            signal.connect(_term_changed, sender=model, dispatch_uid=f"options-{kind}")
+
+
+def read_options() -> Options:
     """All the lists in one query."""
     sql = " UNION ALL ".join(
         f"SELECT '{kind}', id, slug, name FROM {model._meta.db_table}"  # noqa: S608 - constants

@@ -20,7 +20,9 @@ def json_ld(response):
 # The search page
 
 
-def test_the_search_form_shows_the_search_and_lists_it_was_drawn_for(client, taxonomy):
+def test_the_search_form_shows_the_search_and_lists_it_was_drawn_for(
+    client, taxonomy, django_capture_on_commit_callbacks
+):
     """The form is kept drawn, under the search and the curated lists it shows."""
     selected = '<option value="anxiety" selected>'
 
@@ -28,7 +30,8 @@ def test_the_search_form_shows_the_search_and_lists_it_was_drawn_for(client, tax
     assert selected in client.get("/specialists/?specialty=anxiety").content.decode()
     assert selected not in client.get("/specialists/").content.decode()
 
-    Specialty.objects.create(slug="stage-fright", name="Stage fright")
+    with django_capture_on_commit_callbacks(execute=True):
+        Specialty.objects.create(slug="stage-fright", name="Stage fright")
 
     assert '<option value="stage-fright">' in client.get("/specialists/").content.decode()
 
