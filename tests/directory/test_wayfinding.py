@@ -3,6 +3,7 @@ accessibility statement."""
 
 import lxml.html
 import pytest
+from django.test import Client
 
 from tests.factories import SpecialistFactory, UserFactory
 
@@ -63,3 +64,26 @@ def test_the_accessibility_statement_says_what_is_tested_and_how_to_report_a_bar
     assert {"How we check", "Known limits", "Tell us about a barrier"} <= set(headings)
     assert page.xpath("//a[@href='/contact/']")
     assert b'href="/accessibility/"' in home.content
+
+
+def test_the_navigation_kept_drawn_holds_each_readers_own_logout_token():
+    """The navigation is drawn once for everyone on a page; the logout form's token is not."""
+    pages = []
+    for user in (UserFactory(), UserFactory()):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(user)
+        page = lxml.html.fromstring(browser.get("/specialists/").content)
+        token = page.xpath("//form[@action='/accounts/logout/']/input/@value")
+        pages.append((browser, token))
+
+    (_first, first_token), (second, second_token) = pages
+    assert len(first_token) == 2  # in the bar and in the menu
+    assert set(first_token).isdisjoint(second_token)
+    assert (
+        second.post("/accounts/logout/", {"csrfmiddlewaretoken": first_token[0]}).status_code == 403
+    )
+    assert (
+        second.post("/accounts/logout/", {"csrfmiddlewaretoken": second_token[0]}).status_code
+        == 302
+    )
+    assert "Log in" in second.get("/specialists/").content.decode()
