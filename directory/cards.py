@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+import operator
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -61,12 +62,17 @@ class Tag(NamedTuple):
     name: str
 
 
+_BY_NAME = operator.attrgetter("name")
+
+
 class _Tags(models.TextField):
     """The specialties a card shows, read with the card as "slug<TAB>name" lines."""
 
     def from_db_value(self, value: str | None, *_args: object) -> list[Tag]:
-        tags = (Tag(*line.split("\t", 1)) for line in (value or "").split("\n") if line)
-        return sorted(tags, key=lambda tag: tag.name)
+        if not value:
+            return []
+        tags = [Tag._make(line.split("\t", 1)) for line in value.split("\n") if line]
+        return sorted(tags, key=_BY_NAME)
 
 
 # The card's first TOP_SPECIALTIES specialties by name, in the query that reads the card.
@@ -152,7 +158,14 @@ class Drawing(NamedTuple):
 def drawn(cards: Sequence[Specialist], drawing: Drawing) -> list[SafeString]:
     """Each card's HTML, in order: from the cache in one round trip, the rest drawn now."""
     cache = caches["fragments"]
-    keys = [_card_key(card, drawing) for card in cards]
+    page = (
+        _template_digest(),
+        translation.get_language(),
+        drawing.reader.key if drawing.reader else "",
+        drawing.hearts,
+        drawing.source,
+    )
+    keys = [_card_key(card, drawing, page) for card in cards]
     found = cache.get_many(keys)
     missing = {
         key: render_to_string(CARD_TEMPLATE, _card_context(card, drawing))
@@ -176,19 +189,18 @@ def _card_context(card: Specialist, drawing: Drawing) -> dict[str, object]:
     }
 
 
-def _card_key(card: Specialist, drawing: Drawing) -> str:
+def _card_key(card: Specialist, drawing: Drawing, page: tuple[object, ...]) -> str:
+    """Everything the card shows: the page's part (template, language, zone, hearts, source)
+    and the card's own columns as read (a column not read is read now, as the card would)."""
+    values = card.__dict__
     shown = (
-        _template_digest(),
-        translation.get_language(),
-        drawing.reader.key if drawing.reader else "",
-        drawing.hearts,
-        drawing.source,
+        page,
         card.pk,
         card.pk in drawing.saved_ids,
-        getattr(card, "is_featured", False),
-        [str(getattr(card, name)) for name in CARD_FIELDS],
-        getattr(card, "card_specialties", ()),
-        getattr(card, "distance_km", None),
+        values.get("is_featured", False),
+        [values[name] if name in values else getattr(card, name) for name in CARD_FIELDS],
+        values.get("card_specialties", ()),
+        values.get("distance_km"),
     )
     return "card:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
