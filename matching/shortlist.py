@@ -8,7 +8,7 @@ what a person can save stays bounded; the page compares up to COMPARED at a time
 from collections.abc import Sequence
 
 from django.contrib.sessions.backends.base import SessionBase
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -38,15 +38,21 @@ def session_ids(session: SessionBase) -> list[int]:
     return [value for value in stored if isinstance(value, int)][:MAX_ENTRIES]
 
 
+# Read for the hearts on every results page a person sees logged in, so written out once: the
+# ORM took longer to build this query than the database to run it.
+IDS_SQL = f"""
+SELECT specialist_id FROM {ShortlistEntry._meta.db_table}
+WHERE user_id = %s ORDER BY added_at, id
+"""  # noqa: S608 - a table name from the model; the id is a parameter
+
+
 def ids_for(*, user: User | None, session: SessionBase) -> list[int]:
     """The shortlisted specialist ids, oldest first: one query with an account, none without."""
     if user is None:
         return session_ids(session)
-    return list(
-        ShortlistEntry.objects.filter(user=user)
-        .order_by("added_at", "pk")
-        .values_list("specialist_id", flat=True)
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(IDS_SQL, [user.pk])
+        return [specialist_id for (specialist_id,) in cursor.fetchall()]
 
 
 @transaction.atomic
