@@ -1,5 +1,9 @@
 from collections.abc import Callable
 
+from csp import middleware as csp_middleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.utils import build_policy
+from django.conf import settings
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -97,3 +101,57 @@ class ReaderZoneMiddleware:
             timezone.deactivate()
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+# What a view's csp decorators or a nonce leave on the response or the request.
+_POLICY_CHANGES = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+)
+
+
+class CSPMiddleware(csp_middleware.CSPMiddleware):
+    """django-csp's middleware, with the site's own policy built once rather than on every
+    response: a page that changes it (csp_update, csp_replace, a nonce) gets its own, built
+    by django-csp as before. The policy is built again when the settings change."""
+
+    _built: tuple[object, object, str, str] | None = None
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:  # type: ignore[override]
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, name, None) is not None for name in _POLICY_CHANGES
+        ):
+            return super().process_response(request, response)  # type: ignore[return-value]
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response
+        policy, report_only = self._policies()
+        for header, value, exempt, setting in (
+            (HEADER, policy, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+            (
+                HEADER_REPORT_ONLY,
+                report_only,
+                "_csp_exempt_ro",
+                "CONTENT_SECURITY_POLICY_REPORT_ONLY",
+            ),
+        ):
+            if not value or header in response or getattr(response, exempt, False) is not False:
+                continue
+            excluded = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            if not request.path_info.startswith(tuple(excluded)):
+                response[header] = value
+        # As django-csp does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = csp_middleware.CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
+        return response
+
+    def _policies(self) -> tuple[str, str]:
+        enforced = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+        reported = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+        built = CSPMiddleware._built
+        if built is None or built[0] is not enforced or built[1] is not reported:
+            built = (enforced, reported, build_policy(), build_policy(report_only=True))
+            CSPMiddleware._built = built
+        return built[2], built[3]

@@ -1,6 +1,13 @@
+import re
+
 import pytest
+from csp.constants import NONCE, SELF
+from csp.decorators import csp_exempt, csp_replace, csp_update
+from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
+from django.http import HttpResponse
 from django.urls import reverse
 
+from config.middleware import CSPMiddleware
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +88,37 @@ def test_one_view_can_change_the_policy_without_touching_the_others(rf):
     assert "frame-ancestors https://partner.example" in framed
     assert "script-src 'self'" in framed
     assert "frame-ancestors 'none'" in plain
+
+
+def _nonce_page(request):
+    return HttpResponse(f"<script nonce='{request.csp_nonce}'></script>")
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        lambda request: HttpResponse("a page"),
+        csp_replace({"frame-ancestors": ["https://partner.example"]})(
+            lambda request: HttpResponse("a widget")
+        ),
+        csp_update({"img-src": ["https://img.example"]})(lambda request: HttpResponse("a page")),
+        csp_exempt()(lambda request: HttpResponse("a page")),
+        _nonce_page,
+    ],
+    ids=["plain", "replaced", "updated", "exempt", "nonce"],
+)
+def test_the_policy_built_once_is_the_one_django_csp_builds_for_each_response(rf, settings, view):
+    reported = {"DIRECTIVES": {"default-src": [SELF], "script-src": [SELF, NONCE]}}
+    for report_only in (None, reported):
+        settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = report_only
+        ours = CSPMiddleware(view)(rf.get("/"))
+        theirs = DjangoCSPMiddleware(view)(rf.get("/"))
+
+        for header in ("Content-Security-Policy", "Content-Security-Policy-Report-Only"):
+            assert _without_nonce(ours.get(header)) == _without_nonce(theirs.get(header))
+        if report_only and view is not _nonce_page:
+            assert "script-src 'self'" in ours["Content-Security-Policy-Report-Only"]
+
+
+def _without_nonce(header):
+    return None if header is None else re.sub(r"'nonce-[^']+'", "'nonce'", header)
