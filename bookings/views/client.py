@@ -3,8 +3,9 @@
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bookings import booking, meeting, sections, waitlist
+from bookings import bookable, booking, meeting, waitlist
 from bookings.forms import BookingForm, FitForm, parse_slot
 from bookings.models import Consultation
 from bookings.views.access import CONSULTATIONS_PROMPT, own_consultation
@@ -22,28 +23,30 @@ from bookings.views.picker import client_zone, next_page, picker_context
 from config import paging
 from directory import local_time, similar
 from directory.access import AuthenticatedHttpRequest, login_prompt_required
-from directory.models import Specialist
+from directory.models import Specialist, User
 
 BOOK_PROMPT = gettext_lazy("To book a free consultation, please log in or create an account")
 
 
-def _bookable(slug: str) -> Specialist:
+def _bookable(slug: str, *, client: User | AnonymousUser | None = None) -> bookable.Bookable:
     """A specialist offering free consultations, with their booking rules; 404 otherwise."""
-    return get_object_or_404(
-        Specialist.objects.offering_free_consultations().select_related("booking_settings"),
-        slug=slug,
-    )
+    found = bookable.bookable(slug=slug, client=client)
+    if found is None:
+        raise Http404
+    return found
 
 
 @require_GET
 def pick_slot(request: HttpRequest, slug: str) -> HttpResponse:
-    specialist = _bookable(slug)
-    existing = sections.existing_consultation(client=request.user, specialist=specialist)
-    if existing is not None:
+    found = _bookable(slug, client=request.user)
+    specialist = found.specialist
+    if found.has_consultation:
         return redirect(specialist.get_absolute_url() + "#free-consultation")
     context = picker_context(request, specialist)
-    context["waiting"] = waitlist.entry_of(
-        client=request.user, specialist=specialist, now=timezone.now()
+    context["waiting"] = (
+        waitlist.entry_of(client=request.user, specialist=specialist, now=timezone.now())
+        if found.waiting
+        else None
     )
     return render(request, "bookings/pick_slot.html", context)
 
@@ -68,11 +71,12 @@ def _booking_details(request: HttpRequest, slug: str) -> str | None:
 @login_prompt_required(BOOK_PROMPT, details=_booking_details)
 @require_http_methods(["GET", "POST"])
 def book(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    specialist = _bookable(slug)
+    found = _bookable(slug, client=request.user)
+    specialist = found.specialist
     zone, detected = client_zone(request, specialist)
     form = _booking_form(request, specialist, zone)
     if request.method == "GET":
-        if sections.existing_consultation(client=request.user, specialist=specialist):
+        if found.has_consultation:
             return redirect(specialist.get_absolute_url() + "#free-consultation")
         if parse_slot(request.GET.get("slot", "")) is None:
             messages.error(request, _("Please pick a time first."))
