@@ -57,9 +57,11 @@ def active_on(day: date) -> QuerySet[Promotion]:
     return Promotion.objects.filter(starts_on__lte=day, ends_on__gte=day)
 
 
-def promoted_ids(day: date) -> list[int]:
-    """The specialists promoted on `day` (a handful), from the cache."""
-    known: dict[date, list[int]] = cache.get(PROMOTED_KEY) or {}
+def promoted_ids(day: date, *, cached: dict[str, Any] | None = None) -> list[int]:
+    """The specialists promoted on `day` (a handful), from the cache (or from `cached`, what
+    a caller read from the cache in the same round trip as its own keys)."""
+    entry = cache.get(PROMOTED_KEY) if cached is None else cached.get(PROMOTED_KEY)
+    known: dict[date, list[int]] = entry or {}
     if day not in known:
         ids = sorted(set(active_on(day).values_list("specialist_id", flat=True)))
         recent = sorted(known.items())[-(PROMOTED_DAYS_KEPT - 1) :]
@@ -73,15 +75,19 @@ def _forget_promoted() -> None:
 
 
 def featured(
-    *, queryset: QuerySet[Specialist], page_number: int, now: datetime
+    *,
+    queryset: QuerySet[Specialist],
+    page_number: int,
+    now: datetime,
+    cached: dict[str, Any] | None = None,
 ) -> list[Specialist]:
     """The featured cards for one results page of `queryset`: published profiles, already
-    narrowed to the search.
+    narrowed to the search. `cached`: see `promoted_ids`.
 
     At most one query, none when nobody is promoted today: promotions are few, so every
     eligible card is read and the turn picked here.
     """
-    promoted = promoted_ids(timezone.localdate(now))
+    promoted = promoted_ids(timezone.localdate(now), cached=cached)
     if not promoted:
         return []
     # Ordered here: the handful read needs no ORDER BY built for it.

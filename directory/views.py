@@ -4,12 +4,13 @@ from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -157,6 +158,9 @@ def _search_context(
     return {
         **SEARCH_FORM_CHOICES,
         "results": results,
+        # Shown twice (the title and the heading), so put into words once.
+        "result_count": ngettext("%(total)s specialist", "%(total)s specialists", results.count)
+        % {"total": intcomma(results.count)},
         "search": parsed,
         "options": options,
         # The form shows the search and the lists it picks from, and nothing else; a place

@@ -233,15 +233,19 @@ def find(search: Search, *, options: Options, now: datetime) -> Results:
     requested = min(search.page, MAX_PAGES)
     if search.lives_in and not search.licensed_only:
         page = _licensed_first(base, search, requested=requested)
+        known = None
     else:
-        cached = cache.get(_count_key(search))
+        # The total and who is promoted today, in one round trip.
+        count_key = _count_key(search)
+        known = cache.get_many([count_key, promotions.PROMOTED_KEY])
+        cached = known.get(count_key)
         page = _page(
             base,
             search,
             requested=requested,
             cached_count=None if cached is None else int(cached),
         )
-    featured = promotions.featured(queryset=base, page_number=page.number, now=now)
+    featured = promotions.featured(queryset=base, page_number=page.number, now=now, cached=known)
     suggestion = ""
     if not page.object_list and search.terms:
         suggestion = understanding.did_you_mean(search.q, search.terms)
