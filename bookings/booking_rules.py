@@ -184,10 +184,8 @@ def lock_specialist(specialist: Specialist) -> slots.Rules:
     buffer, notice, horizon, cap = rules
     if buffer is None:
         return slots.Rules()
-    return slots.Rules.from_settings(
-        BookingSettings(
-            buffer_minutes=buffer, notice_hours=notice, horizon_days=horizon, daily_cap=cap
-        )
+    return slots.Rules.from_values(
+        buffer_minutes=buffer, notice_hours=notice, horizon_days=horizon, daily_cap=cap
     )
 
 

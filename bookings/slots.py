@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from bookings.models import CONSULTATION_MINUTES, BookingSettings
 
 SLOT = timedelta(minutes=CONSULTATION_MINUTES)
+MINUTE = timedelta(minutes=1)
 
 
 DAY_MINUTES = 24 * 60
@@ -41,11 +42,23 @@ class Rules:
     def from_settings(cls, booking_settings: BookingSettings | None) -> "Rules":
         if booking_settings is None:
             return cls()
-        return cls(
-            buffer=timedelta(minutes=booking_settings.buffer_minutes),
-            notice=timedelta(hours=booking_settings.notice_hours),
-            horizon=timedelta(days=booking_settings.horizon_days),
+        return cls.from_values(
+            buffer_minutes=booking_settings.buffer_minutes,
+            notice_hours=booking_settings.notice_hours,
+            horizon_days=booking_settings.horizon_days,
             daily_cap=booking_settings.daily_cap,
+        )
+
+    @classmethod
+    def from_values(
+        cls, *, buffer_minutes: int, notice_hours: int, horizon_days: int, daily_cap: int | None
+    ) -> "Rules":
+        """The rules of a BookingSettings row read as plain values."""
+        return cls(
+            buffer=timedelta(minutes=buffer_minutes),
+            notice=timedelta(hours=notice_hours),
+            horizon=timedelta(days=horizon_days),
+            daily_cap=daily_cap,
         )
 
 
@@ -134,7 +147,7 @@ def open_intervals(calendar: Calendar, day: date) -> list[Interval]:
     return _subtract(_merge(intervals), holes)
 
 
-def _wall_slots(day: date, zone: ZoneInfo, intervals: list[Interval]) -> Iterable[datetime]:
+def _wall_slots(day: date, zone: ZoneInfo, intervals: list[Interval]) -> list[datetime]:
     """Aware starts for each 30-minute wall step: none in a gap, two for a repeated wall time."""
     step = CONSULTATION_MINUTES
     midnight = datetime.combine(day, time(0))
@@ -143,20 +156,23 @@ def _wall_slots(day: date, zone: ZoneInfo, intervals: list[Interval]) -> Iterabl
     if offset is not None and offset == next_offset and _steady(midnight, zone, offset):
         # The usual day: one UTC offset throughout, so wall minutes map by addition.
         base = (midnight - offset).replace(tzinfo=UTC)
-        for start, end in intervals:
-            for minute in range(start, end - step + 1, step):
-                yield base + timedelta(minutes=minute)
-        return
+        return [
+            base + minute * MINUTE
+            for start, end in intervals
+            for minute in range(start, end - step + 1, step)
+        ]
+    found = []
     for start, end in intervals:
         for minute in range(start, end - step + 1, step):
             wall = midnight + timedelta(minutes=minute)
             moment = wall.replace(tzinfo=zone).astimezone(UTC)  # fold=0: the first occurrence
             if moment.astimezone(zone).replace(tzinfo=None) != wall:
                 continue  # inside a spring-forward gap: this wall time does not exist
-            yield moment
+            found.append(moment)
             second = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
             if second != moment:
-                yield second  # the same wall time again, after the clocks went back
+                found.append(second)  # the same wall time again, after the clocks went back
+    return found
 
 
 def _steady(midnight: datetime, zone: ZoneInfo, offset: timedelta) -> bool:
@@ -210,9 +226,10 @@ def slots(
             if not earliest <= moment < latest:
                 continue
             end = moment + SLOT
-            before = bisect.bisect_left(busy_starts, end + rules.buffer)
-            if before and latest_end[before - 1] + rules.buffer > moment:
-                continue
+            if busy_starts:
+                before = bisect.bisect_left(busy_starts, end + rules.buffer)
+                if before and latest_end[before - 1] + rules.buffer > moment:
+                    continue
             found.append(Slot(moment, end))
         day += timedelta(days=1)
     found.sort()
