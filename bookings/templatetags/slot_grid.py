@@ -6,6 +6,7 @@ Per slot only plain string work is left: the time is written as local_time.wall(
 style="time") writes it, and a value made by bookings.forms.slot_value needs no escaping
 and only its colons quoted."""
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
@@ -13,6 +14,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.utils import translation
 from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
@@ -66,6 +68,13 @@ def _steady(first: date, last: date, zone: ZoneInfo) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=1024)
+def _day_names(day: date, language: str | None) -> tuple[str, str]:
+    """The day as a slot's name starts ("Monday 7 December") and as its heading ("Mon 7
+    Dec"), escaped: the same few weeks are shown over and over."""
+    return escape(date_format(day, "l j F")), escape(date_format(day, "D j M"))
+
+
 @register.simple_tag
 def slot_links(days: Days, zone: Zone, zone_words: str, book_url: str, then: str) -> SafeString:
     """Each day's heading and its times, each a link to the booking form."""
@@ -76,8 +85,8 @@ def slot_links(days: Days, zone: Zone, zone_words: str, book_url: str, then: str
     url = escape(book_url)
     parts = []
     for day, day_slots in days:
-        day_name = escape(date_format(day, "l j F"))
-        parts.append(f'<div class="slot-day"><h2>{escape(date_format(day, "D j M"))}</h2>')
+        day_name, heading = _day_names(day, translation.get_language())
+        parts.append(f'<div class="slot-day"><h2>{heading}</h2>')
         parts.append('<ul class="slot-list">')
         for (_slot, value), time_text in zip(day_slots, _times(day_slots, shown), strict=True):
             href = f"{url}?slot={_quoted(value)}{tail}"
@@ -95,7 +104,7 @@ def slot_choices(days: Days, zone: Zone, zone_words: str, selected: str) -> Safe
     shown, words = _zone(zone), conditional_escape(zone_words)
     parts = []
     for day, day_slots in days:
-        day_name = escape(date_format(day, "l j F"))
+        day_name, _heading = _day_names(day, translation.get_language())
         parts.append(f'<fieldset class="slot-day"><legend>{day_name}</legend>')
         parts.append('<ul class="slot-list">')
         for (_slot, value), time_text in zip(day_slots, _times(day_slots, shown), strict=True):
