@@ -8,13 +8,13 @@ here, and a test holds every piece equal to what Django draws. A widget this mod
 not know is drawn by Django as before.
 """
 
+import html
 from collections.abc import Mapping
 from typing import Any
 
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.forms.utils import ErrorList
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -35,12 +35,18 @@ RADIOS = "django/forms/widgets/radio.html"
 ERRORS = "django/forms/errors/list/default.html"
 
 
+def _esc(value: object) -> str:
+    """conditional_escape(value), without its lazy-string wrapper: it runs for every
+    attribute of every control."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
 def _attrs(attrs: Mapping[str, Any]) -> str:
     """django/forms/widgets/attrs.html"""
     return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        f" {_esc(name)}" if value is True else f' {_esc(name)}="{_esc(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -49,10 +55,10 @@ def _attrs(attrs: Mapping[str, Any]) -> str:
 def _input(widget: Mapping[str, Any]) -> str:
     """django/forms/widgets/input.html"""
     value = widget["value"]
-    shown = f' value="{conditional_escape(value)}"' if value is not None else ""
+    shown = f' value="{_esc(value)}"' if value is not None else ""
     return (
-        f'<input type="{conditional_escape(widget["type"])}"'
-        f' name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+        f'<input type="{_esc(widget["type"])}"'
+        f' name="{_esc(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
     )
 
 
@@ -61,8 +67,8 @@ def _option(option: Mapping[str, Any]) -> str:
     if not option["wrap_label"]:
         return f"{_input(option)}\n\n\n"
     option_id = option["attrs"].get("id")
-    label_for = f' for="{conditional_escape(option_id)}"' if option_id else ""
-    return f"<label{label_for}>{_input(option)}\n {conditional_escape(option['label'])}</label>\n\n"
+    label_for = f' for="{_esc(option_id)}"' if option_id else ""
+    return f"<label{label_for}>{_input(option)}\n {_esc(option['label'])}</label>\n\n"
 
 
 def _choices(widget: Mapping[str, Any]) -> str | None:
@@ -70,8 +76,8 @@ def _choices(widget: Mapping[str, Any]) -> str | None:
     attrs = widget["attrs"]
     parts = [
         "<div",
-        f' id="{conditional_escape(attrs["id"])}"' if attrs.get("id") else "",
-        f' class="{conditional_escape(attrs["class"])}"' if attrs.get("class") else "",
+        f' id="{_esc(attrs["id"])}"' if attrs.get("id") else "",
+        f' class="{_esc(attrs["class"])}"' if attrs.get("class") else "",
         ">",
     ]
     for group, options, _index in widget["optgroups"]:
@@ -96,9 +102,9 @@ def widget_html(field: BoundField) -> str:
         return _input(context)
     if name == TEXTAREA:
         value = context["value"]
-        shown = conditional_escape(value) if value else ""
+        shown = _esc(value) if value else ""
         return (
-            f'<textarea name="{conditional_escape(context["name"])}"{_attrs(context["attrs"])}>'
+            f'<textarea name="{_esc(context["name"])}"{_attrs(context["attrs"])}>'
             f"\n{shown}</textarea>"
         )
     if name == RADIOS:
@@ -113,17 +119,17 @@ def label_html(field: BoundField, *, tag: str = "label") -> str:
     form = field.form
     if hasattr(form, "required_css_class"):
         return field.legend_tag() if tag == "legend" else field.label_tag()
-    contents: str = conditional_escape(field.label)
+    contents: str = _esc(field.label)
     suffix = field.field.label_suffix
     if suffix is None:
         suffix = form.label_suffix
     if suffix and field.label and str(field.label)[-1] not in _(":?.!"):
-        contents = f"{contents}{conditional_escape(suffix)}"
+        contents = f"{contents}{_esc(suffix)}"
     element_id = field.field.widget.attrs.get("id") or field.auto_id
     if not element_id:
         return contents
     label_for = field.field.widget.id_for_label(element_id)
-    attrs = f' for="{conditional_escape(label_for)}"' if label_for else ""
+    attrs = f' for="{_esc(label_for)}"' if label_for else ""
     return f"<{tag}{attrs}>{contents}</{tag}>"
 
 
@@ -134,9 +140,9 @@ def errors_html(errors: ErrorList) -> str:
     if not errors:
         return ""
     owner = getattr(errors, "field_id", None)  # the field whose errors these are, if any
-    field_id = f' id="{conditional_escape(owner)}_error"' if owner else ""
-    items = "".join(f"<li>{conditional_escape(str(error))}</li>" for error in errors)
-    return f'<ul class="{conditional_escape(errors.error_class)}"{field_id}>{items}</ul>'
+    field_id = f' id="{_esc(owner)}_error"' if owner else ""
+    items = "".join(f"<li>{_esc(str(error))}</li>" for error in errors)
+    return f'<ul class="{_esc(errors.error_class)}"{field_id}>{items}</ul>'
 
 
 @register.simple_tag
@@ -152,7 +158,7 @@ def written_fields(form: forms.BaseForm) -> SafeString:
         parts.append(f'<div class="field{" field-error" if errors else ""}">')
         if field.use_fieldset:
             described = group_description(field)
-            by = f' aria-describedby="{conditional_escape(described)}"' if described else ""
+            by = f' aria-describedby="{_esc(described)}"' if described else ""
             parts.append(f'<fieldset class="field-group"{by}>')
             parts.extend([label_html(field, tag="legend"), widget_html(field)])
             parts.extend([errors_html(errors), "</fieldset>"])
@@ -162,8 +168,8 @@ def written_fields(form: forms.BaseForm) -> SafeString:
             parts.extend([label_html(field), widget_html(field)])
         if field.help_text:
             parts.append(
-                f'<div class="help" id="{conditional_escape(field.auto_id)}_helptext">'
-                f"{conditional_escape(field.help_text)}</div>"
+                f'<div class="help" id="{_esc(field.auto_id)}_helptext">'
+                f"{_esc(field.help_text)}</div>"
             )
         if not field.use_fieldset:
             parts.append(errors_html(errors))
