@@ -94,6 +94,7 @@ def test_nothing_about_the_visitor_is_stored(client, specialist):
 @pytest.fixture
 def redis_cache(private_redis, settings):  # noqa: F811
     settings.CACHES = {
+        **settings.CACHES,  # the pages' fragments stay in memory
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": private_redis.url,
