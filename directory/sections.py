@@ -5,12 +5,23 @@ here (in their AppConfig.ready) and the profile view renders whatever they retur
 Each provider runs a fixed number of queries, whatever the profile holds.
 """
 
-from collections.abc import Callable
+import functools
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from django.core.cache import caches
 from django.http import HttpRequest
+from django.template.loader import get_template
+from django.utils import translation
 
 from directory.models import Specialist
+
+# How long the process's `fragments` cache keeps what `drawn` made.
+DRAWN_SECONDS = 30 * 60
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,3 +45,27 @@ def register(provider: SectionProvider) -> SectionProvider:
 def sections_for(specialist: Specialist, request: HttpRequest) -> list[Section]:
     sections = (provider(specialist, request) for provider in _providers)
     return sorted((s for s in sections if s is not None), key=lambda s: s.order)
+
+
+def drawn(*, templates: Sequence[str], shown: object, draw: Callable[[], T]) -> T:
+    """What `draw` makes from `templates` (HTML), kept under a key made of everything it
+    shows (`shown`, whose repr must say it all), the templates' own versions and the
+    language: an edit is simply a new key, so nothing is ever invalidated and old versions
+    age out. Each process keeps its own (the `fragments` cache: no round trip)."""
+    cache = caches["fragments"]
+    key = (_templates_digest(tuple(templates)), translation.get_language(), shown)
+    name = "drawn:" + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+    found: T | None = cache.get(name)
+    if found is None:
+        found = draw()
+        cache.set(name, found, DRAWN_SECONDS)
+    return found
+
+
+@functools.cache
+def _templates_digest(templates: tuple[str, ...]) -> str:
+    """The templates' own version, so a changed template is never served from old keys."""
+    digest = hashlib.blake2b(digest_size=8)
+    for name in templates:
+        digest.update(get_template(name).template.source.encode())  # type: ignore[attr-defined]
+    return digest.hexdigest()

@@ -265,3 +265,31 @@ def test_a_summary_taken_from_the_body_is_not_repeated_as_the_lead(client):
     page = client.get(article.get_absolute_url()).content.decode()
 
     assert '<p class="lead">' not in page
+
+
+def test_the_profile_shows_an_edit_to_its_articles_and_answers_at_once(client):
+    author = SpecialistFactory(name="Ada Author")
+    article = articles.create_article(author=author, text=article_text("First title"), publish=True)
+    question = questions.ask_question(
+        asker=UserFactory(), title="A first question?", details="", topic=None
+    )
+    answer = questions.answer_question(
+        specialist=author, question=question, body="A fine answer. " * 3
+    )
+    first = client.get(author.get_absolute_url()).content.decode()
+
+    articles.update_article(article=article, text=article_text("Second title"))
+    Question.objects.filter(pk=question.pk).update(title="A second question?")
+    author.name = "Ada Renamed"
+    author.save(update_fields=["name"])
+    second = client.get(author.get_absolute_url()).content.decode()
+    questions.set_answer_status(answer=answer, status=Answer.Status.HIDDEN)
+    articles.unpublish_article(article=Article.objects.get())
+    third = client.get(author.get_absolute_url()).content.decode()
+
+    assert "First title" in first and "A first question?" in first
+    assert "Articles by Ada Author" in first and "Answers by Ada Author" in first
+    assert "Second title" in second and "First title" not in second
+    assert "A second question?" in second and "A first question?" not in second
+    assert "Articles by Ada Renamed" in second and "Answers by Ada Renamed" in second
+    assert "Second title" not in third and "A second question?" not in third
