@@ -1,7 +1,4 @@
-from urllib.parse import urljoin
-
 from allauth.account import views as allauth_views
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -21,12 +18,12 @@ from directory import (
     licensing,
     local_time,
     nearby,
+    profile_page,
     profiles,
     promotions,
     reach,
     search,
     sections,
-    sharing,
 )
 from directory.access import CREATE_PROFILE, AuthenticatedHttpRequest, login_prompt_required
 from directory.forms import NameForm, ProfileForm, TimeZoneForm
@@ -240,27 +237,12 @@ def _filter_removals(parsed: search.Search, options: search.Options) -> list[tup
     return removals
 
 
-def _profile_context(request: HttpRequest, specialist: Specialist) -> dict[str, object]:
-    # The canonical address, not the Host header, goes into shared links and metadata.
-    url = settings.SITE_URL + specialist.get_absolute_url()
-    photo_url = urljoin(url, specialist.photo.url) if specialist.photo else ""
+def _profile_context(specialist: Specialist, *, preview: bool = False) -> dict[str, object]:
     lists = profiles.lists_for(specialist_id=specialist.pk)
-    title = _("%(name)s, %(titles)s") % {"name": specialist.name, "titles": specialist.titles}
     return {
         "specialist": specialist,
-        "lists": lists,
-        "page_url": url,
-        "photo_url": photo_url,
-        "share_title": title,
-        # Our own parameter, so insights can tell visits from shared links apart.
-        "share_links": sharing.share_links(url=url + "?src=share", title=title),
-        "json_ld": sharing.json_ld(
-            specialist=specialist,
-            url=url,
-            photo_url=photo_url,
-            specialties=lists.specialties,
-            languages=lists.languages,
-        ),
+        "parts": profile_page.parts_for(specialist=specialist, lists=lists, preview=preview),
+        "preview": preview,
     }
 
 
@@ -269,8 +251,11 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     # The search columns are the profile's words over again, and the largest of its row.
     listed = Specialist.objects.listed().defer("search_document", "search_vector")
     specialist = get_object_or_404(listed, slug=slug)
-    context = _profile_context(request, specialist)
-    context["sections"] = sections.sections_for(specialist, request)
+    context = _profile_context(specialist)
+    # Those ordered below 20 (the booking call to action) come before the biography.
+    shown = sections.sections_for(specialist, request)
+    context["sections_before"] = [section for section in shown if section.order < 20]
+    context["sections_after"] = [section for section in shown if section.order >= 20]
     return render(request, "directory/profile.html", context)
 
 
@@ -280,9 +265,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
 def profile_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The owner's profile as the public would see it, whatever its state."""
     specialist = get_object_or_404(Specialist, owner=request.user)
-    context = _profile_context(request, specialist)
-    context.update(sections=[], preview=True)
-    return render(request, "directory/profile.html", context)
+    return render(request, "directory/profile.html", _profile_context(specialist, preview=True))
 
 
 @never_cache
