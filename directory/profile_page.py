@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from directory import sharing
 from directory.models import Specialist
-from directory.profiles import Lists
+from directory.profiles import UNREAD, Lists
 from directory.sections import drawn
 
 HEAD = "directory/_profile_head.html"
@@ -21,8 +21,6 @@ INTRO = "directory/_profile_intro.html"
 ABOUT = "directory/_profile_about.html"
 FACTS = "directory/_profile_facts.html"
 
-# The search columns are the profile's words over again, and the largest of its row.
-UNREAD = ("search_document", "search_vector")
 # Everything the parts may show of the row (with the photo's address, taken apart below).
 _row = operator.attrgetter(
     *(field.attname for field in Specialist._meta.concrete_fields if field.name not in UNREAD)

@@ -9,11 +9,13 @@ number and licensing body). Changing any of those sends the profile back to revi
 until an admin approves it again, and a changed license loses its verification.
 """
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models.sql import Query
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
@@ -74,24 +76,91 @@ class Lists:
     licensed_in: list[str]
 
 
-def lists_for(*, specialist_id: int) -> Lists:
-    """All the lists of one profile, and where it is licensed, in one query, sorted by name."""
+def _lists_sql(specialist: str) -> str:
+    """Every (kind, name) of one profile's lists and where it is licensed, for the profile
+    whose id is the SQL expression `specialist`."""
     parts = []
     for kind, (model, through, column, _prefix) in search.LISTS.items():
         parts.append(
-            f"SELECT '{kind}', t.name FROM {model._meta.db_table} t "  # noqa: S608 - constants
-            f"JOIN {through._meta.db_table} l ON l.{column} = t.id WHERE l.specialist_id = %s"
+            f"SELECT '{kind}' AS kind, t.name AS name FROM {model._meta.db_table} t "  # noqa: S608 - constants
+            f"JOIN {through._meta.db_table} l ON l.{column} = t.id "
+            f"WHERE l.specialist_id = {specialist}"
         )
     parts.append(
         f"SELECT 'licensed_in', area FROM {Licensure._meta.db_table} "  # noqa: S608 - constants
-        "WHERE specialist_id = %s"
+        f"WHERE specialist_id = {specialist}"
     )
+    return " UNION ALL ".join(parts)
+
+
+def _lists(rows: Iterable[Sequence[str]]) -> Lists:
     grouped: dict[str, list[str]] = {kind: [] for kind in [*search.LISTS, "licensed_in"]}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), [specialist_id] * len(parts))
-        for kind, name in cursor.fetchall():
-            grouped[kind].append(licensing.name_of(name) if kind == "licensed_in" else name)
+    for kind, name in rows:
+        grouped[kind].append(licensing.name_of(name) if kind == "licensed_in" else name)
     return Lists(**{kind: sorted(names, key=str.lower) for kind, names in grouped.items()})
+
+
+def lists_for(*, specialist_id: int) -> Lists:
+    """All the lists of one profile, and where it is licensed, in one query, sorted by name."""
+    with connection.cursor() as cursor:
+        cursor.execute(_lists_sql("%(specialist)s"), {"specialist": specialist_id})
+        return _lists(cursor.fetchall())
+
+
+# The search columns are the profile's words over again, and the largest of its row.
+UNREAD = ("search_document", "search_vector")
+_READ = [field for field in Specialist._meta.concrete_fields if field.name not in UNREAD]
+_READ_NAMES = [field.attname for field in _READ]
+# A profile page reads its row and its lists at every visit, so this is written out: the ORM
+# took ten times longer to build the query than to read the row. The lists come as one text
+# of "kind<TAB>name" lines, as a card's specialties do (curated names hold neither).
+_PROFILE_SQL = """
+SELECT {columns},
+  (SELECT {aggregate}(lists.kind || %(tab)s || lists.name, %(newline)s) FROM ({lists}) lists)
+FROM {table} s WHERE s.status = %(published)s AND s.slug = %(slug)s"""
+
+
+def public_profile(*, slug: str) -> tuple[Specialist, Lists] | None:
+    """The listed profile at `slug` (all but its search columns) and its lists, in one
+    query; None when no listed profile has that address."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _profile_sql(connection.vendor),
+            {
+                "tab": "\t",
+                "newline": "\n",
+                "published": Specialist.Status.PUBLISHED.value,
+                "slug": slug,
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    *values, lists = row
+    if _converted(connection.vendor):
+        compiler = Query(Specialist).get_compiler(connection=connection)
+        columns = [field.get_col(Specialist._meta.db_table) for field in _READ]
+        values = next(compiler.apply_converters([values], compiler.get_converters(columns)))
+    specialist = Specialist.from_db(connection.alias, _READ_NAMES, values)
+    return specialist, _lists(line.split("\t", 1) for line in (lists or "").split("\n") if line)
+
+
+@functools.cache
+def _profile_sql(vendor: str) -> str:
+    return _PROFILE_SQL.format(
+        columns=", ".join(f's."{field.column}"' for field in _READ),
+        aggregate="string_agg" if vendor == "postgresql" else "group_concat",
+        lists=_lists_sql("s.id"),
+        table=Specialist._meta.db_table,
+    )
+
+
+@functools.cache
+def _converted(vendor: str) -> bool:
+    """Whether the backend converts any of the row's values (SQLite's datetimes and booleans
+    are text and integers; PostgreSQL's come as they are)."""
+    compiler = Query(Specialist).get_compiler(connection=connection)
+    return bool(compiler.get_converters([f.get_col(Specialist._meta.db_table) for f in _READ]))
 
 
 def licensed_areas(*, specialist_id: int) -> list[str]:

@@ -2,7 +2,7 @@ from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -237,8 +237,9 @@ def _filter_removals(parsed: search.Search, options: search.Options) -> list[tup
     return removals
 
 
-def _profile_context(specialist: Specialist, *, preview: bool = False) -> dict[str, object]:
-    lists = profiles.lists_for(specialist_id=specialist.pk)
+def _profile_context(
+    specialist: Specialist, *, lists: profiles.Lists, preview: bool = False
+) -> dict[str, object]:
     return {
         "specialist": specialist,
         "parts": profile_page.parts_for(specialist=specialist, lists=lists, preview=preview),
@@ -248,10 +249,11 @@ def _profile_context(specialist: Specialist, *, preview: bool = False) -> dict[s
 
 @require_safe
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
-    # The search columns are the profile's words over again, and the largest of its row.
-    listed = Specialist.objects.listed().defer("search_document", "search_vector")
-    specialist = get_object_or_404(listed, slug=slug)
-    context = _profile_context(specialist)
+    found = profiles.public_profile(slug=slug)
+    if found is None:
+        raise Http404
+    specialist, lists = found
+    context = _profile_context(specialist, lists=lists)
     # Those ordered below 20 (the booking call to action) come before the biography.
     shown = sections.sections_for(specialist, request)
     context["sections_before"] = [section for section in shown if section.order < 20]
@@ -265,7 +267,9 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
 def profile_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The owner's profile as the public would see it, whatever its state."""
     specialist = get_object_or_404(Specialist, owner=request.user)
-    return render(request, "directory/profile.html", _profile_context(specialist, preview=True))
+    lists = profiles.lists_for(specialist_id=specialist.pk)
+    context = _profile_context(specialist, lists=lists, preview=True)
+    return render(request, "directory/profile.html", context)
 
 
 @never_cache

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from directory import profiles
@@ -341,3 +342,30 @@ def test_logging_in_with_a_password_reaches_the_editor(client):
     client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
 
     assert b"Create my profile" in client.get("/profile/").content
+
+
+def test_a_public_profile_is_read_with_its_lists_as_the_orm_reads_them(
+    make_specialist, taxonomy, django_assert_num_queries
+):
+    made = make_specialist(
+        slug="ada",
+        license_verified_at=timezone.now(),
+        specialties=[taxonomy["trauma"], taxonomy["anxiety"]],
+        languages=[taxonomy["french"]],
+    )
+    profiles.set_licensed_areas(specialist=made, areas=["CA-ON", "GB"])
+    make_specialist(slug="hidden", status=Specialist.Status.DRAFT)
+
+    with django_assert_num_queries(1):
+        specialist, lists = profiles.public_profile(slug="ada")
+    expected = Specialist.objects.get(slug="ada")
+
+    for field in Specialist._meta.concrete_fields:
+        if field.name not in profiles.UNREAD:
+            assert getattr(specialist, field.attname) == getattr(expected, field.attname), field
+    assert specialist.get_deferred_fields() == set(profiles.UNREAD)
+    assert lists == profiles.lists_for(specialist_id=made.pk)
+    assert lists.specialties == ["Anxiety", "Trauma"] and lists.languages == ["French"]
+    assert len(lists.licensed_in) == 2
+    assert profiles.public_profile(slug="hidden") is None
+    assert profiles.public_profile(slug="nobody") is None
