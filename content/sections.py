@@ -18,7 +18,7 @@ from directory.sections import Section, drawn
 SHOWN = 5
 ARTICLES = "content/_profile_articles.html"
 ANSWERS = "content/_profile_answers.html"
-TEMPLATES = (ARTICLES, "content/_article_card.html", ANSWERS, "content/_profile_content.html")
+TEMPLATES = (ARTICLES, "content/_article_card.html", ANSWERS)
 
 OWN, RELEVANT, ANSWERED = 1, 2, 3
 
@@ -96,7 +96,7 @@ def profile_content(specialist: Specialist, request: HttpRequest) -> Section | N
         draw=lambda: _draw(specialist=specialist, rows=rows),
     )
     html = mark_safe(html)  # noqa: S308 - our own templates' output
-    return Section(template="content/_profile_content.html", order=40, context={"html": html})
+    return Section(template="", order=40, html=html)
 
 
 def _draw(*, specialist: Specialist, rows: list[Row]) -> str:

@@ -15,6 +15,7 @@ from django.core.cache import caches
 from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils import translation
+from django.utils.safestring import SafeString
 
 from directory.models import Specialist
 
@@ -26,9 +27,13 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Section:
+    """What a provider adds: its template drawn with `section` (the context), `specialist`,
+    `user` and `csrf_token`; or `html` drawn already (see `drawn`), shown as it is."""
+
     template: str
     order: int
     context: dict[str, object] = field(default_factory=dict)
+    html: SafeString | None = None
 
 
 SectionProvider = Callable[[Specialist, HttpRequest], Section | None]
