@@ -90,6 +90,26 @@ def test_the_profile_offers_the_next_free_times_in_a_fixed_number_of_queries(cli
     assert len(few) == len(more)
 
 
+def test_a_time_booked_by_someone_else_leaves_the_profile_at_once(client, specialist):
+    url = specialist.get_absolute_url()
+    first = free_slot(specialist, after=timedelta(0)).starts_at  # the first one shown
+    value = quote(slot_value(first))
+    before = client.get(url).content.decode()
+
+    booking.book(
+        client=UserFactory(),
+        specialist=specialist,
+        starts_at=first,
+        mode="video",
+        now=timezone.now(),
+    )
+    after = client.get(url).content.decode()
+
+    assert f"?slot={value}" in before
+    assert f"?slot={value}" not in after
+    assert 'class="slot"' in after
+
+
 def test_a_visitor_is_asked_to_log_in_before_booking(client, specialist):
     url = reverse("bookings:book", kwargs={"slug": specialist.slug})
 
