@@ -99,7 +99,7 @@ def redis_cache(private_redis, settings):  # noqa: F811
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": private_redis.url,
             "KEY_PREFIX": "counting-test",
-        }
+        },
     }
     return private_redis
 
