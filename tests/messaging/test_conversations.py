@@ -249,3 +249,17 @@ def test_a_block_stops_only_that_client_writing_to_that_specialist():
     assert not conversations.is_blocked(
         specialist_id=SpecialistFactory().pk, client_id=message.sender.pk
     )
+
+
+def test_the_navigation_kept_drawn_shows_a_new_message_and_a_log_out_at_once(client):
+    specialist = SpecialistFactory()
+    client.force_login(specialist.owner)
+    assert '<span class="unread"' not in client.get("/articles/").content.decode()
+
+    start(specialist=specialist)
+    page = client.get("/articles/").content.decode()
+    client.logout()
+    logged_out = client.get("/articles/").content.decode()
+
+    assert '<span class="unread" aria-hidden="true">1</span>' in page
+    assert "Log out" not in logged_out and "Log in" in logged_out
