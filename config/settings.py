@@ -147,9 +147,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3")
     )
     # Parameters travel apart from the SQL, and a statement a connection has run a few times
-    # is kept prepared: a page's same few queries are parsed and planned once per connection
-    # instead of on every request (most of the database's time per page).
-    DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": 5}
+    # is kept prepared: a page's same few queries are parsed once per connection instead of
+    # on every request. Each is still planned for its own values: one plan for every value
+    # of a search's place or a match's filters took twice as long.
+    DATABASES["default"]["OPTIONS"] |= {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+        "options": "-c plan_cache_mode=force_custom_plan",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, when set, is the Celery broker and the cache (rate limits need a shared cache).
