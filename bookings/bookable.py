@@ -8,12 +8,12 @@ Django's deferred fields are.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models
 
 from bookings.models import BookingSettings, Consultation, WaitlistEntry
+from directory import local_time
 from directory.models import Specialist, User
 
 FIELDS = (
@@ -67,15 +67,6 @@ class Bookable:
     waiting: bool
 
 
-def _moment(value: datetime | str | None) -> datetime | None:
-    """SQLite gives a written-out query's moments as naive UTC text."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value
-
-
 def bookable(*, slug: str, client: User | AnonymousUser | None = None) -> Bookable | None:
     """The specialist with this slug when they offer free consultations, else None: one
     query."""
@@ -95,8 +86,8 @@ def bookable(*, slug: str, client: User | AnonymousUser | None = None) -> Bookab
         return None
     values = dict(zip(FIELDS, row[: len(FIELDS)], strict=True))
     values["offers_free_consultation"] = bool(values["offers_free_consultation"])
-    values["next_free_slot_at"] = _moment(values["next_free_slot_at"])
-    values["created_at"] = _moment(values["created_at"])
+    values["next_free_slot_at"] = local_time.from_written_query(values["next_free_slot_at"])
+    values["created_at"] = local_time.from_written_query(values["created_at"])
     specialist = Specialist.from_db(connection.alias, FIELDS, [values[name] for name in FIELDS])
     settings_row = dict(zip(SETTINGS_FIELDS, row[len(FIELDS) : -2], strict=True))
     if settings_row["specialist_id"] is None:

@@ -10,7 +10,7 @@ decide here.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
@@ -148,7 +148,7 @@ def _facts(
         verified=bool(verified),
         with_specialist=bool(with_specialist),
         upcoming=upcoming,
-        cancelled_before=_aware(cancelled_before),
+        cancelled_before=local_time.from_written_query(cancelled_before),
         slot_clashes=bool(clashes),
         slot_day_bookings=day_bookings,
         own_hold=own_hold,
@@ -180,22 +180,13 @@ def lock_specialist(specialist: Specialist) -> slots.Rules:
         raise BookingError(_("This specialist is not offering free consultations right now."))
     specialist.status, offers, next_free, specialist.time_zone, *rules = row
     specialist.offers_free_consultation = bool(offers)
-    specialist.next_free_slot_at = _aware(next_free)
+    specialist.next_free_slot_at = local_time.from_written_query(next_free)
     buffer, notice, horizon, cap = rules
     if buffer is None:
         return slots.Rules()
     return slots.Rules.from_values(
         buffer_minutes=buffer, notice_hours=notice, horizon_days=horizon, daily_cap=cap
     )
-
-
-def _aware(moment: datetime | str | None) -> datetime | None:
-    """A moment read by a written-out query: SQLite gives naive UTC, or text."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if moment is not None and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
 
 
 def lock_specialists(*, ids: Iterable[int]) -> None:

@@ -156,3 +156,12 @@ def both(
     if not elsewhere:
         return _("%(when)s (%(place)s time)") % {"when": text, "place": place(reader.zone)}
     return _("%(when)s your time · %(elsewhere)s") % {"when": text, "elsewhere": elsewhere}
+
+
+def from_written_query(moment: datetime | str | None) -> datetime | None:
+    """A moment read by a written-out query, aware: SQLite gives naive UTC, or text."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
